@@ -1,0 +1,26 @@
+package dev.trainset.launcher;
+
+/**
+ * Quiet logs by default (warnings only, so the user sees trainset's own lines); {@code --verbose} shows Beam's and
+ * the runner's info logs. slf4j-simple reads these properties when the first logger is created.
+ */
+final class Logging {
+  private Logging() {}
+
+  static void configure(boolean verbose) {
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+    setDefault("org.slf4j.simpleLogger.logFile", "System.err");
+    setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+    setDefault("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
+    // Hadoop's native-library and Parquet's codec notices are not actionable for users.
+    setDefault("org.slf4j.simpleLogger.log.org.apache.hadoop", verbose ? "info" : "error");
+    // Beam's file sinks warn when a bundle left no temporary files to clean up: expected, not actionable.
+    setDefault("org.slf4j.simpleLogger.log.org.apache.beam.sdk.io.FileBasedSink", verbose ? "info" : "error");
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
+  }
+}

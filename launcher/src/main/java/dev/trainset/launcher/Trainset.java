@@ -1,0 +1,72 @@
+package dev.trainset.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The {@code trainset} command: {@code run}, {@code schema}, {@code --version}, {@code --help}. */
+@Command(
+    name = "trainset",
+    mixinStandardHelpOptions = true,
+    versionProvider = Trainset.Version.class,
+    description = "Turns raw data (CSV, ARFF, JSON) into ready-to-train training sets on Apache Beam.",
+    subcommands = {RunCommand.class, SchemaCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "1:internal error (a bug or an environment failure; --verbose shows the stack trace)",
+      "2:usage or configuration error",
+      "3:data error (input missing or empty, too many rejected records)"
+    })
+public final class Trainset implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(execute(args, System.out, System.err));
+  }
+
+  /** Runs the command line; returns the exit code. Tests call this. */
+  public static int execute(String[] args, PrintStream out, PrintStream err) {
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    Logging.configure(verbose);
+    CommandLine cli = new CommandLine(new Trainset());
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setExecutionExceptionHandler(new Errors(err, verbose));
+    cli.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println("trainset: error: " + ex.getMessage());
+          err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+          return 2;
+        });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static String version() {
+    Properties p = new Properties();
+    try (InputStream in = Trainset.class.getResourceAsStream("/trainset.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    return p.getProperty("version", "dev");
+  }
+
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"trainset " + version(), "Apache Beam " + org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion(), "Java " + System.getProperty("java.version")};
+    }
+  }
+}

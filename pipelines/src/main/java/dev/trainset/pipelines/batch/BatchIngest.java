@@ -1,0 +1,302 @@
+package dev.trainset.pipelines.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.pipelines.config.RunConfig;
+import dev.trainset.pipelines.config.RunConfig.Format;
+import dev.trainset.pipelines.config.TrainsetException;
+import dev.trainset.transforms.errors.RejectedRecord;
+import dev.trainset.transforms.errors.WriteRejected;
+import dev.trainset.transforms.io.DescribeFiles;
+import dev.trainset.transforms.io.FileFormat;
+import dev.trainset.transforms.io.ReadRecords;
+import dev.trainset.transforms.io.parquet.WriteParquet;
+import dev.trainset.transforms.schema.SchemaJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.TextIO;
+import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * The batch ingest job: files → typed rows → Parquet, with every bad record in {@code rejected/}, then the manifest
+ * and {@code _SUCCESS}. {@link #run} is what the command line and the whole-job tests call.
+ *
+ * <p>Steps: list the inputs; choose the format; find the schema ({@link SchemaResolver}, a pre-pass job when it must
+ * be inferred); build and run the main pipeline (read → {@code WriteParquet[data]}, rejects → {@code WriteRejected},
+ * each written file described on the workers → {@code _trainset/files.jsonl}); check that read = written + rejected;
+ * write {@code manifest.json}; fail with exit code 3 when rejected / read exceeds {@code maxRejectedFraction}, and
+ * otherwise write {@code _SUCCESS} last.
+ */
+public final class BatchIngest {
+  public static final String DATA = "data";
+  public static final String REJECTED = "rejected";
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** What a run did. */
+  public record Result(
+      String runId, String output, String status, long read, long written, long rejected, JsonNode manifest, Duration duration) {}
+
+  /** How a run is started: overwrite or not, the run id (null: derived), and where progress lines go. */
+  public record Settings(boolean overwrite, String runId, String version, Consumer<String> progress) {
+    public static Settings defaults() {
+      return new Settings(false, null, "dev", line -> {});
+    }
+  }
+
+  private BatchIngest() {}
+
+  public static Result run(RunConfig cfg, PipelineOptions options, Settings settings) {
+    Instant started = Instant.now();
+    List<Metadata> files = Inputs.list(cfg.input().path());
+    Format format = Formats.resolve(cfg.input(), files);
+    FileFormat fileFormat = Formats.build(cfg.input(), format, files);
+    OutputDir out = OutputDir.of(cfg.output().path());
+    out.prepare(settings.overwrite());
+    String runId = settings.runId() != null ? settings.runId() : deriveRunId(cfg, files);
+
+    SchemaResolver.Resolved schema = SchemaResolver.resolve(cfg, fileFormat, files, out, options);
+    settings.progress().accept("schema (" + schema.source() + "): " + schema.schema());
+
+    Pipeline p = Pipeline.create(options);
+    PCollectionTuple read =
+        p.apply("ReadRecords", ReadRecords.from(paths(files)).withFormat(fileFormat).withSchema(schema.schema()));
+    PCollection<Row> rows = read.get(ReadRecords.ROWS);
+    PCollection<RejectedRecord> rejected = read.get(ReadRecords.REJECTED);
+
+    WriteFilesResult<Void> data =
+        rows.apply(
+            "WriteParquet[" + DATA + "]",
+            WriteParquet.to(out.path(DATA + "/"))
+                .withSchema(schema.schema())
+                .withCodec(cfg.output().compression())
+                .withRowGroupBytes((int) cfg.output().rowGroupBytes()));
+    WriteFilesResult<Void> rejects = rejected.apply("WriteRejected", WriteRejected.to(out.path(REJECTED + "/")));
+
+    PCollection<String> dataFiles =
+        data.getPerDestinationOutputFilenames()
+            .apply("DataFilenames", Values.create())
+            .apply("DescribeFiles[" + DATA + "]", DescribeFiles.of(DATA, DescribeFiles.RowCount.PARQUET_FOOTER));
+    PCollection<String> rejectFiles =
+        rejects
+            .getPerDestinationOutputFilenames()
+            .apply("RejectedFilenames", Values.create())
+            .apply("DescribeFiles[" + REJECTED + "]", DescribeFiles.of(REJECTED, DescribeFiles.RowCount.LINES));
+    PCollectionList.of(dataFiles)
+        .and(rejectFiles)
+        .apply("AllFiles", Flatten.pCollections())
+        .apply("WriteFileList", TextIO.write().to(out.path(OutputDir.WORK + "files")).withSuffix(".jsonl").withoutSharding());
+
+    PipelineResult result = runToCompletion(p, "ingest", settings.progress());
+    long readCount = counter(result, "read");
+    Map<String, List<JsonNode>> described = readFileList(out);
+    long written = sumRows(described.get(DATA));
+    long rejectedCount = sumRows(described.get(REJECTED));
+    if (readCount != written + rejectedCount) {
+      throw new TrainsetException(
+          TrainsetException.INTERNAL,
+          "counts do not reconcile: read " + readCount + ", written " + written + ", rejected " + rejectedCount
+              + " (output " + out.root() + " left without " + OutputDir.SUCCESS + ")");
+    }
+
+    double fraction = readCount == 0 ? 0 : (double) rejectedCount / readCount;
+    boolean tooMany = fraction > cfg.maxRejectedFraction() || (cfg.maxRejectedFraction() == 0 && rejectedCount > 0);
+    String status = tooMany ? "failed" : "succeeded";
+    Duration duration = Duration.between(started, Instant.now());
+
+    ObjectNode manifest = MAPPER.createObjectNode();
+    manifest.put("runId", runId);
+    manifest.put("version", settings.version());
+    manifest.put("status", status);
+    manifest.put("createdAt", started.toString());
+    manifest.put("durationSeconds", duration.toMillis() / 1000.0);
+    manifest.put("runner", options.getRunner().getSimpleName());
+    ArrayNode inputs = manifest.putArray("inputs");
+    for (Metadata f : files) {
+      inputs.addObject().put("path", f.resourceId().toString()).put("bytes", f.sizeBytes());
+    }
+    manifest.put("format", format.configName());
+    ObjectNode schemaNode = manifest.putObject("schema");
+    schemaNode.put("source", schema.source());
+    schemaNode.set("columns", SchemaJson.toJson(schema.schema(), null));
+    ObjectNode counts = manifest.putObject("counts");
+    counts.put("read", readCount).put("written", written).put("rejected", rejectedCount);
+    ArrayNode outputs = manifest.putArray("outputs");
+    outputs.add(output(DATA, out.path(DATA + "/"), "parquet", "application/x-parquet", cfg.output().compression().name().toLowerCase(), described.get(DATA)));
+    outputs.add(output(REJECTED, out.path(REJECTED + "/"), "jsonl", "application/jsonlines", "none", described.get(REJECTED)));
+    manifest.set("config", cfg.masked());
+    if (tooMany) {
+      manifest.put(
+          "failure",
+          String.format(
+              "%d of %d records rejected (%.2f%%), more than maxRejectedFraction %s",
+              rejectedCount, readCount, 100 * fraction, cfg.maxRejectedFraction()));
+    }
+    out.write(OutputDir.MANIFEST, pretty(manifest), "application/json");
+    if (tooMany) {
+      throw TrainsetException.data(
+          manifest.get("failure").asText() + "; see " + out.path(REJECTED + "/") + " (no " + OutputDir.SUCCESS + " written)");
+    }
+    out.write(OutputDir.SUCCESS, "", "text/plain");
+    return new Result(runId, out.root(), status, readCount, written, rejectedCount, manifest, duration);
+  }
+
+  private static ObjectNode output(String name, String path, String format, String contentType, String compression, List<JsonNode> files) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("name", name);
+    o.put("path", path);
+    o.put("format", format);
+    o.put("contentType", contentType);
+    o.put("compression", compression);
+    o.put("rows", sumRows(files));
+    ArrayNode arr = o.putArray("files");
+    List<JsonNode> sorted = new ArrayList<>(files == null ? List.of() : files);
+    sorted.sort((a, b) -> a.get("path").asText().compareTo(b.get("path").asText()));
+    for (JsonNode f : sorted) {
+      arr.addObject()
+          .put("path", f.get("path").asText())
+          .put("rows", f.get("rows").asLong())
+          .put("bytes", f.get("bytes").asLong())
+          .put("sha256", f.get("sha256").asText());
+    }
+    return o;
+  }
+
+  private static long sumRows(List<JsonNode> files) {
+    long n = 0;
+    if (files != null) {
+      for (JsonNode f : files) {
+        n += f.get("rows").asLong();
+      }
+    }
+    return n;
+  }
+
+  private static Map<String, List<JsonNode>> readFileList(OutputDir out) {
+    Map<String, List<JsonNode>> byOutput = new LinkedHashMap<>();
+    try {
+      for (String line : out.read(OutputDir.WORK + "files.jsonl").split("\n")) {
+        if (!line.isBlank()) {
+          JsonNode n = MAPPER.readTree(line);
+          byOutput.computeIfAbsent(n.get("output").asText(), k -> new ArrayList<>()).add(n);
+        }
+      }
+    } catch (IOException e) {
+      throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the list of written files: " + e.getMessage(), e);
+    }
+    return byOutput;
+  }
+
+  static List<String> paths(List<Metadata> files) {
+    List<String> out = new ArrayList<>();
+    files.forEach(f -> out.add(f.resourceId().toString()));
+    return out;
+  }
+
+  /** Derived from the effective configuration, the inputs (names, sizes, times) and today's UTC date. */
+  static String deriveRunId(RunConfig cfg, List<Metadata> files) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      d.update(cfg.effective().toString().getBytes(StandardCharsets.UTF_8));
+      for (Metadata f : files) {
+        d.update((f.resourceId() + "|" + f.sizeBytes() + "|" + f.lastModifiedMillis()).getBytes(StandardCharsets.UTF_8));
+      }
+      String date = LocalDate.now(ZoneOffset.UTC).toString().replace("-", "");
+      return date + "-" + HexFormat.of().formatHex(d.digest()).substring(0, 10);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Runs a pipeline to the end. Runners that return at once (DirectRunner with {@code --blockOnRun=false}) get a
+   * progress line every few seconds; a failed job becomes an internal error naming the step.
+   */
+  static PipelineResult runToCompletion(Pipeline p, String what, Consumer<String> progress) {
+    Instant start = Instant.now();
+    try {
+      PipelineResult r = p.run();
+      PipelineResult.State state;
+      long lastRead = 0;
+      Instant last = start;
+      while ((state = r.waitUntilFinish(org.joda.time.Duration.standardSeconds(5))) == null || !state.isTerminal()) {
+        if (progress != null) {
+          long read = counter(r, "read");
+          Instant now = Instant.now();
+          double secs = Math.max(1e-3, Duration.between(last, now).toMillis() / 1000.0);
+          progress.accept(
+              String.format(
+                  "progress: %,d records read, %,d rejected, %,.0f records/s", read, counter(r, "rejected"), (read - lastRead) / secs));
+          lastRead = read;
+          last = now;
+        }
+      }
+      if (state != PipelineResult.State.DONE) {
+        throw new TrainsetException(TrainsetException.INTERNAL, "the " + what + " job ended in state " + state);
+      }
+      return r;
+    } catch (TrainsetException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new TrainsetException(
+          TrainsetException.INTERNAL, "the " + what + " job failed: " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);
+    }
+  }
+
+  static long counter(PipelineResult r, String name) {
+    MetricQueryResults q =
+        r.metrics()
+            .queryMetrics(
+                MetricsFilter.builder().addNameFilter(MetricNameFilter.named(ReadRecords.METRICS_NAMESPACE, name)).build());
+    long total = 0;
+    for (MetricResult<Long> c : q.getCounters()) {
+      Long v;
+      try {
+        v = c.getCommitted();
+      } catch (UnsupportedOperationException e) {
+        v = c.getAttempted();
+      }
+      total += v == null ? 0 : v;
+    }
+    return total;
+  }
+
+  static String pretty(JsonNode n) {
+    try {
+      return MAPPER.writeValueAsString(n) + "\n";
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.trainset.pipelines.batch;
+
+import dev.trainset.pipelines.config.TrainsetException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * A run's output folder: layout, the check that refuses to write into a non-empty folder, the clean-up that {@code
+ * --overwrite} does (only of a folder trainset wrote, keeping the cached inferred schemas), and small file writes.
+ *
+ * <pre>
+ * OUT/data/part-*.parquet        the rows
+ * OUT/rejected/rejected-*.jsonl  the records that were turned away, with source, position and reason
+ * OUT/manifest.json              what was read and written, with sizes, rows and sha256
+ * OUT/_trainset/                 working files: inferred schemas (reused on re-runs), the list of written files
+ * OUT/_SUCCESS                   empty, written last
+ * </pre>
+ */
+public final class OutputDir {
+  public static final String MANIFEST = "manifest.json";
+  public static final String SUCCESS = "_SUCCESS";
+  public static final String WORK = "_trainset/";
+  static final String SCHEMA_CACHE_PREFIX = "schema-";
+
+  private final String root;
+
+  private OutputDir(String root) {
+    this.root = root;
+  }
+
+  /** A local relative path becomes absolute; a URI ({@code s3://}...) is kept; the result ends with a separator. */
+  public static OutputDir of(String path) {
+    String p = path;
+    if (!p.contains("://")) {
+      p = Paths.get(p).toAbsolutePath().normalize().toString();
+    }
+    return new OutputDir(p.endsWith("/") ? p : p + "/");
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String relative) {
+    return root + relative;
+  }
+
+  /**
+   * Refuses a non-empty folder unless {@code overwrite}; with it, deletes what an earlier run wrote. A non-empty
+   * folder that holds no trainset output is never deleted.
+   */
+  public void prepare(boolean overwrite) {
+    List<Metadata> existing = list();
+    if (existing.isEmpty()) {
+      return;
+    }
+    if (!overwrite) {
+      throw new TrainsetException(
+          TrainsetException.USAGE,
+          "output '" + root + "' already exists and is not empty; pass --overwrite to replace it");
+    }
+    boolean ours = existing.stream().anyMatch(m -> isOurs(m.resourceId().toString()));
+    if (!ours) {
+      throw new TrainsetException(
+          TrainsetException.USAGE,
+          "output '" + root + "' is not empty and holds no trainset output (no " + MANIFEST + " or " + WORK
+              + "); refusing to delete it, even with --overwrite");
+    }
+    List<ResourceId> delete = new ArrayList<>();
+    for (Metadata m : existing) {
+      String rel = m.resourceId().toString().substring(root.length());
+      if (!(rel.startsWith(WORK + SCHEMA_CACHE_PREFIX))) {
+        delete.add(m.resourceId());
+      }
+    }
+    try {
+      FileSystems.delete(delete, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    } catch (IOException e) {
+      throw new TrainsetException(TrainsetException.INTERNAL, "cannot clear output '" + root + "': " + e.getMessage(), e);
+    }
+  }
+
+  private boolean isOurs(String path) {
+    String rel = path.substring(Math.min(path.length(), root.length()));
+    return rel.equals(MANIFEST) || rel.startsWith(WORK) || rel.equals(SUCCESS);
+  }
+
+  /** Every file under the folder (recursively). */
+  public List<Metadata> list() {
+    try {
+      MatchResult r = FileSystems.match(root + "**", EmptyMatchTreatment.ALLOW);
+      if (r.status() != MatchResult.Status.OK) {
+        return List.of();
+      }
+      List<Metadata> out = new ArrayList<>();
+      for (Metadata m : r.metadata()) {
+        if (!m.resourceId().isDirectory()) {
+          out.add(m);
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  public boolean exists(String relative) {
+    try {
+      MatchResult r = FileSystems.match(path(relative), EmptyMatchTreatment.ALLOW);
+      return r.status() == MatchResult.Status.OK && !r.metadata().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public void write(String relative, String content, String mimeType) {
+    ResourceId id = FileSystems.matchNewResource(path(relative), false);
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(id, mimeType))) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new TrainsetException(TrainsetException.INTERNAL, "cannot write " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  public String read(String relative) throws IOException {
+    ResourceId id = FileSystems.matchNewResource(path(relative), false);
+    try (InputStream in = Channels.newInputStream(FileSystems.open(id))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

@@ -1,0 +1,224 @@
+package dev.trainset.transforms.parse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PushbackReader;
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads JSON records with Jackson's streaming parser (its default read constraints stay on: nesting depth, string and
+ * number lengths). Three layouts:
+ *
+ * <ul>
+ *   <li>JSON Lines: one object per line; a line that is not valid JSON, or not an object, is a bad record with its
+ *       line number, and reading goes on. Positions are line numbers.
+ *   <li>A top-level array of objects, detected from the first character. Positions are 1-based record indexes.
+ *   <li>A document whose records are the array at {@code recordsPath} (e.g. {@code features} in GeoJSON).
+ * </ul>
+ *
+ * <p>Each record is flattened: nested objects become dotted names ({@code a.b}); an array of scalars stays a {@code
+ * List}; an array holding objects or arrays is kept as its JSON text. Scalars come as Long, Double, Boolean or String,
+ * JSON null as null. A syntax error inside an array or document is fatal for the rest of the file (there is no way to
+ * find the next record), and the exception says where.
+ */
+public final class JsonRecordReader implements RecordReader<Map<String, Object>> {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+  private final boolean lines;
+  private final BufferedReader lineReader;
+  private final JsonParser parser;
+  private long position;
+  private long lastPosition;
+
+  private JsonRecordReader(Reader reader, JsonSettings settings) throws IOException {
+    PushbackReader in = new PushbackReader(Bom.skip(reader), 1);
+    int c;
+    do {
+      c = in.read();
+    } while (c != -1 && Character.isWhitespace(c));
+    if (c != -1) {
+      in.unread(c);
+    }
+    boolean array = c == '[' && !settings.linesOnly();
+    boolean document = c == '{' && settings.recordsPath() != null && !settings.linesOnly();
+    this.lines = !array && !document;
+    if (lines) {
+      this.lineReader = new BufferedReader(in, 1 << 16);
+      this.parser = null;
+    } else {
+      this.lineReader = null;
+      this.parser = FACTORY.createParser(in);
+      if (array) {
+        parser.nextToken(); // START_ARRAY
+      } else {
+        seek(settings.recordsPath());
+      }
+    }
+  }
+
+  public static JsonRecordReader open(Reader reader, JsonSettings settings) throws IOException {
+    return new JsonRecordReader(reader, settings);
+  }
+
+  @Override
+  public String positionUnit() {
+    return lines ? "line" : "record";
+  }
+
+  /** Moves the parser to the start of the array at the dotted path. */
+  private void seek(String path) throws IOException {
+    String[] parts = path.split("\\.");
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      throw new IOException("expected a JSON object at the top level to find records under '" + path + "'");
+    }
+    for (int depth = 0; depth < parts.length; depth++) {
+      boolean found = false;
+      JsonToken t;
+      while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (name.equals(parts[depth])) {
+          boolean last = depth == parts.length - 1;
+          if (last && value != JsonToken.START_ARRAY) {
+            throw new IOException("'" + path + "' is not an array of records (found " + value + ")");
+          }
+          if (!last && value != JsonToken.START_OBJECT) {
+            throw new IOException("'" + String.join(".", java.util.Arrays.copyOf(parts, depth + 1)) + "' is not an object");
+          }
+          found = true;
+          break;
+        }
+        parser.skipChildren();
+      }
+      if (!found) {
+        throw new IOException("no array of records at '" + path + "' (input.json.recordsPath)");
+      }
+    }
+  }
+
+  @Override
+  public SourceRecord<Map<String, Object>> next() throws IOException {
+    SourceRecord<Map<String, Object>> r = lines ? nextLine() : nextElement();
+    if (r != null) {
+      lastPosition = r.position();
+    }
+    return r;
+  }
+
+  @Override
+  public long lastPosition() {
+    return lastPosition;
+  }
+
+  private SourceRecord<Map<String, Object>> nextLine() throws IOException {
+    String text;
+    while ((text = lineReader.readLine()) != null) {
+      position++;
+      if (text.isBlank()) {
+        continue;
+      }
+      JsonNode node;
+      try {
+        node = MAPPER.readTree(text);
+      } catch (JsonProcessingException e) {
+        return SourceRecord.bad(position, text, "invalid JSON: " + e.getOriginalMessage());
+      }
+      if (!node.isObject()) {
+        return SourceRecord.bad(position, text, "expected a JSON object, found " + node.getNodeType());
+      }
+      return SourceRecord.ok(position, flatten(node));
+    }
+    return null;
+  }
+
+  private SourceRecord<Map<String, Object>> nextElement() throws IOException {
+    try {
+      JsonToken t = parser.nextToken();
+      if (t == null || t == JsonToken.END_ARRAY) {
+        return null;
+      }
+      position++;
+      JsonNode node = MAPPER.readTree(parser);
+      if (!node.isObject()) {
+        return SourceRecord.bad(position, node.toString(), "expected a JSON object, found " + node.getNodeType());
+      }
+      return SourceRecord.ok(position, flatten(node));
+    } catch (JsonProcessingException e) {
+      throw new IOException(
+          "invalid JSON in record " + position + " at line " + e.getLocation().getLineNr()
+              + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + "; the rest of the file was not read",
+          e);
+    }
+  }
+
+  /** Flattens an object into dotted names, in the object's own key order. */
+  public static Map<String, Object> flatten(JsonNode object) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    flatten("", object, out);
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonNode object, Map<String, Object> out) {
+    Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      String name = prefix + f.getKey();
+      JsonNode v = f.getValue();
+      if (v.isObject()) {
+        flatten(name + ".", v, out);
+      } else if (v.isArray()) {
+        out.put(name, array(v));
+      } else {
+        out.put(name, scalar(v));
+      }
+    }
+  }
+
+  private static Object array(JsonNode array) {
+    List<Object> items = new ArrayList<>(array.size());
+    for (JsonNode item : array) {
+      if (item.isContainerNode()) {
+        return array.toString(); // nested structure: keep as JSON text
+      }
+      items.add(scalar(item));
+    }
+    return items;
+  }
+
+  static Object scalar(JsonNode v) {
+    if (v.isNull() || v.isMissingNode()) {
+      return null;
+    }
+    if (v.isIntegralNumber()) {
+      return v.canConvertToLong() ? (Object) v.asLong() : (Object) v.asDouble();
+    }
+    if (v.isNumber()) {
+      return v.asDouble();
+    }
+    if (v.isBoolean()) {
+      return v.asBoolean();
+    }
+    return v.asText();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (parser != null) {
+      parser.close();
+    } else {
+      lineReader.close();
+    }
+  }
+}

@@ -1,0 +1,346 @@
+package dev.trainset.transforms.parse;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Recognises and converts textual and JSON values. Pure functions; the rules here are the contract that schema
+ * inference and typing share, so a value inferred as a type always converts to it.
+ *
+ * <ul>
+ *   <li>boolean: {@code true}/{@code false}, any case (on explicit conversion also {@code yes/no}, {@code 1/0},
+ *       {@code t/f}).
+ *   <li>long: an optional sign and decimal digits that fit in 64 bits.
+ *   <li>double: a decimal number with optional fraction and exponent ({@code 1.5}, {@code -2e-3}, {@code .5}); no hex,
+ *       no {@code NaN}/{@code Infinity}, no type suffixes. Integers too big for a long are doubles.
+ *   <li>timestamp: ISO-8601 date ({@code 2024-01-31}) or date-time with {@code T} or a space, optional seconds,
+ *       fraction and offset ({@code Z}, {@code +02:00}); without an offset, UTC.
+ * </ul>
+ */
+public final class Values {
+  private Values() {}
+
+  /** Inference kinds as bits, so a column's observed kinds combine with OR. */
+  public static final int KIND_BOOLEAN = 1;
+
+  public static final int KIND_LONG = 2;
+  public static final int KIND_DOUBLE = 4;
+  public static final int KIND_TIMESTAMP = 8;
+  public static final int KIND_STRING = 16;
+
+  private static final DateTimeFormatter DATE_TIME =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .append(DateTimeFormatter.ISO_LOCAL_DATE)
+          .optionalStart()
+          .appendLiteral('T')
+          .optionalEnd()
+          .optionalStart()
+          .appendLiteral(' ')
+          .optionalEnd()
+          .appendValue(ChronoField.HOUR_OF_DAY, 2)
+          .appendLiteral(':')
+          .appendValue(ChronoField.MINUTE_OF_HOUR, 2)
+          .optionalStart()
+          .appendLiteral(':')
+          .appendValue(ChronoField.SECOND_OF_MINUTE, 2)
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+          .optionalEnd()
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HH:MM", "Z")
+          .optionalEnd()
+          .optionalStart()
+          .appendOffset("+HHMM", "Z")
+          .optionalEnd()
+          .toFormatter(Locale.ROOT);
+
+  /** The inference kind of a non-missing text value. */
+  public static int kindOf(String s) {
+    int n = s.length();
+    if (n == 0) {
+      return KIND_STRING;
+    }
+    char c = s.charAt(0);
+    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
+      if (isLong(s)) {
+        return KIND_LONG;
+      }
+      if (isDecimal(s)) {
+        return KIND_DOUBLE;
+      }
+      if (n >= 10 && parseTimestamp(s) != null) {
+        return KIND_TIMESTAMP;
+      }
+      return KIND_STRING;
+    }
+    if ((c == 't' || c == 'T' || c == 'f' || c == 'F')
+        && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
+      return KIND_BOOLEAN;
+    }
+    return KIND_STRING;
+  }
+
+  /** The inference kind of a JSON scalar as Jackson reads it (Long, Double, Boolean, String). */
+  public static int kindOfJson(Object v) {
+    if (v instanceof Long) {
+      return KIND_LONG;
+    }
+    if (v instanceof Double) {
+      return KIND_DOUBLE;
+    }
+    if (v instanceof Boolean) {
+      return KIND_BOOLEAN;
+    }
+    if (v instanceof String) {
+      String s = (String) v;
+      // JSON strings stay strings unless they are timestamps: "42" in quotes was meant as text.
+      return s.length() >= 10 && Character.isDigit(s.charAt(0)) && parseTimestamp(s) != null
+          ? KIND_TIMESTAMP
+          : KIND_STRING;
+    }
+    return KIND_STRING;
+  }
+
+  /** The narrowest type that holds every observed kind: long+double widen to double, anything else mixed is string. */
+  public static ColumnType typeOf(int kinds) {
+    switch (kinds) {
+      case 0:
+        return ColumnType.STRING; // only missing values
+      case KIND_BOOLEAN:
+        return ColumnType.BOOLEAN;
+      case KIND_LONG:
+        return ColumnType.LONG;
+      case KIND_DOUBLE:
+      case KIND_LONG | KIND_DOUBLE:
+        return ColumnType.DOUBLE;
+      case KIND_TIMESTAMP:
+        return ColumnType.TIMESTAMP;
+      default:
+        return ColumnType.STRING;
+    }
+  }
+
+  static boolean isLong(String s) {
+    int n = s.length();
+    int i = 0;
+    char c0 = s.charAt(0);
+    if (c0 == '-' || c0 == '+') {
+      i = 1;
+    }
+    if (i >= n || n - i > 19) {
+      return false;
+    }
+    for (int j = i; j < n; j++) {
+      char c = s.charAt(j);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    if (n - i < 19) {
+      return true;
+    }
+    try {
+      Long.parseLong(s);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  static boolean isDecimal(String s) {
+    int n = s.length();
+    int i = 0;
+    char c0 = s.charAt(0);
+    if (c0 == '-' || c0 == '+') {
+      i++;
+    }
+    int digits = 0;
+    while (i < n && Character.isDigit(s.charAt(i))) {
+      i++;
+      digits++;
+    }
+    if (i < n && s.charAt(i) == '.') {
+      i++;
+      while (i < n && Character.isDigit(s.charAt(i))) {
+        i++;
+        digits++;
+      }
+    }
+    if (digits == 0) {
+      return false;
+    }
+    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+      i++;
+      if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
+        i++;
+      }
+      int expDigits = 0;
+      while (i < n && Character.isDigit(s.charAt(i))) {
+        i++;
+        expDigits++;
+      }
+      if (expDigits == 0) {
+        return false;
+      }
+    }
+    return i == n;
+  }
+
+  /** Parses an ISO-8601 date or date-time; returns null when the text is not one. */
+  public static Instant parseTimestamp(String s) {
+    try {
+      if (s.length() == 10) {
+        return LocalDate.parse(s, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      var parsed = DATE_TIME.parse(s);
+      if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+        return OffsetDateTime.from(parsed).toInstant();
+      }
+      return LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Converts a value (text from CSV, or a Long/Double/Boolean/String/List from JSON) to a column's type.
+   *
+   * @throws IllegalArgumentException with a message that names the expected type and shows the value
+   */
+  public static Object convert(Object value, ColumnSpec column) {
+    if (value == null) {
+      return null;
+    }
+    if (column.list()) {
+      if (!(value instanceof List)) {
+        throw mismatch(column, value);
+      }
+      List<?> in = (List<?>) value;
+      List<Object> out = new ArrayList<>(in.size());
+      for (Object element : in) {
+        out.add(element == null ? null : convertScalar(element, column.type(), column));
+      }
+      return out;
+    }
+    Object out = convertScalar(value, column.type(), column);
+    if (column.domain() != null && !column.domain().contains((String) out)) {
+      throw new IllegalArgumentException(
+          "column '" + column.name() + "': value '" + out + "' is not in the declared domain " + column.domain());
+    }
+    return out;
+  }
+
+  private static Object convertScalar(Object value, ColumnType type, ColumnSpec column) {
+    switch (type) {
+      case STRING:
+        if (value instanceof String) {
+          return value;
+        }
+        if (value instanceof List) {
+          return JsonText.of(value);
+        }
+        if (value instanceof Instant) {
+          return value.toString();
+        }
+        if (value instanceof Double) {
+          return formatDouble((Double) value);
+        }
+        return String.valueOf(value);
+      case LONG:
+        if (value instanceof Long) {
+          return value;
+        }
+        if (value instanceof String && isLong((String) value)) {
+          return Long.parseLong((String) value);
+        }
+        if (value instanceof Double) {
+          double d = (Double) value;
+          if (d == Math.rint(d) && Math.abs(d) < 9.0e15) {
+            return (long) d;
+          }
+        }
+        throw mismatch(column, value);
+      case DOUBLE:
+        if (value instanceof Double) {
+          return value;
+        }
+        if (value instanceof Long) {
+          return ((Long) value).doubleValue();
+        }
+        if (value instanceof String) {
+          String s = (String) value;
+          if (!s.isEmpty() && isDecimal(s)) {
+            return Double.parseDouble(s);
+          }
+        }
+        throw mismatch(column, value);
+      case BOOLEAN:
+        if (value instanceof Boolean) {
+          return value;
+        }
+        if (value instanceof String) {
+          switch (((String) value).toLowerCase(Locale.ROOT)) {
+            case "true":
+            case "t":
+            case "yes":
+            case "y":
+            case "1":
+              return Boolean.TRUE;
+            case "false":
+            case "f":
+            case "no":
+            case "n":
+            case "0":
+              return Boolean.FALSE;
+            default:
+              break;
+          }
+        }
+        if (value instanceof Long && ((Long) value == 0L || (Long) value == 1L)) {
+          return (Long) value == 1L;
+        }
+        throw mismatch(column, value);
+      case TIMESTAMP:
+        if (value instanceof Instant) {
+          return value;
+        }
+        if (value instanceof String) {
+          Instant t = parseTimestamp((String) value);
+          if (t != null) {
+            return t;
+          }
+        }
+        throw mismatch(column, value);
+      default:
+        throw new IllegalStateException("unhandled type " + type);
+    }
+  }
+
+  /** Renders a double the way a person writes it: no exponent for ordinary magnitudes, integral values without ".0". */
+  public static String formatDouble(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      return Long.toString((long) d);
+    }
+    return new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
+  }
+
+  private static IllegalArgumentException mismatch(ColumnSpec column, Object value) {
+    String shown = String.valueOf(value);
+    if (shown.length() > 60) {
+      shown = shown.substring(0, 57) + "...";
+    }
+    return new IllegalArgumentException(
+        "column '" + column.name() + "': expected " + column.describeType() + ", got '" + shown + "'");
+  }
+}
