@@ -73,7 +73,13 @@ public final class ArffReader implements RecordReader<Object[]> {
           rel = tokens.get(1).text;
           break;
         case "@attribute":
-          attrs.add(attribute(tokens, line));
+          Attribute a = attribute(tokens, line);
+          for (Attribute b : attrs) {
+            if (b.name.equals(a.name)) {
+              throw new ArffFormatException(line, "duplicate attribute name '" + a.name + "'");
+            }
+          }
+          attrs.add(a);
           break;
         case "@data":
           data = true;

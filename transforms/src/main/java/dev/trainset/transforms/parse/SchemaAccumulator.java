@@ -45,6 +45,7 @@ public final class SchemaAccumulator implements Serializable {
       return c;
     }
 
+    /** Whether (source, position, index) comes before this column's first appearance. */
     boolean before(String source, long position, int index) {
       int c = source.compareTo(firstSource);
       if (c != 0) {
@@ -133,7 +134,7 @@ public final class SchemaAccumulator implements Serializable {
         columns.put(e.getKey(), o.copy());
         continue;
       }
-      if (o.before(s.firstSource, s.firstPosition, s.firstIndex)) {
+      if (s.before(o.firstSource, o.firstPosition, o.firstIndex)) {
         s.firstSource = o.firstSource;
         s.firstPosition = o.firstPosition;
         s.firstIndex = o.firstIndex;
