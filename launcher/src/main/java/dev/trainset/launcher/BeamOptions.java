@@ -1,25 +1,35 @@
 package dev.trainset.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainset.pipelines.config.TrainsetException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * Beam pipeline options from the flags the command line did not consume ({@code --runner=FlinkRunner},
- * {@code --flinkMaster=[local]}, ...). DirectRunner is the default; outside tests it runs with immutability and
- * encodability enforcement off (they copy every element) and returns at once so trainset can print progress.
+ * Beam pipeline options: from a runner configuration file ({@code runner-configs/*.yaml}: {@code runner} and an
+ * {@code options} mapping), then the flags the command line did not consume ({@code --runner=FlinkRunner},
+ * {@code --flinkMaster=[local]}, ...), which win. DirectRunner is the default; outside tests it runs with
+ * immutability and encodability enforcement off (they copy every element) and returns at once so trainset can print
+ * progress.
  */
 final class BeamOptions {
   private BeamOptions() {}
 
-  static PipelineOptions from(List<String> beamArgs) {
-    List<String> args = new ArrayList<>(beamArgs);
-    for (String a : args) {
+  static PipelineOptions from(List<String> beamArgs, Path runnerConfig) {
+    List<String> args = new ArrayList<>(fromFile(runnerConfig));
+    for (String a : beamArgs) {
       if (!a.startsWith("--")) {
-        throw new IllegalArgumentException(
-            "unexpected argument '" + a + "' (Beam pipeline options are written --name=value)");
+        throw new TrainsetException(
+            TrainsetException.USAGE, "unexpected argument '" + a + "' (Beam pipeline options are written --name=value)");
       }
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      args.removeIf(x -> x.equals(name) || x.startsWith(name + "="));
+      args.add(a);
     }
     boolean direct = args.stream().noneMatch(a -> a.startsWith("--runner=")) || args.contains("--runner=DirectRunner");
     if (direct) {
@@ -28,7 +38,38 @@ final class BeamOptions {
       addDefault(args, "--enforceEncodability", "false");
       addDefault(args, "--targetParallelism", String.valueOf(Runtime.getRuntime().availableProcessors()));
     }
-    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation().create();
+    try {
+      return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation().create();
+    } catch (IllegalArgumentException e) {
+      throw new TrainsetException(TrainsetException.USAGE, "Beam pipeline options: " + e.getMessage().split("\n")[0]);
+    }
+  }
+
+  /** A runner configuration file as Beam flags. */
+  static List<String> fromFile(Path file) {
+    List<String> args = new ArrayList<>();
+    if (file == null) {
+      return args;
+    }
+    JsonNode tree = ConfigLoader.load(file, System::getenv);
+    Iterator<String> keys = tree.fieldNames();
+    while (keys.hasNext()) {
+      String k = keys.next();
+      if (!k.equals("runner") && !k.equals("options")) {
+        throw new TrainsetException(
+            TrainsetException.USAGE, "runner config '" + file + "': unknown key '" + k + "' (known keys: runner, options)");
+      }
+    }
+    if (tree.hasNonNull("runner")) {
+      args.add("--runner=" + tree.get("runner").asText());
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = tree.path("options").fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      args.add("--" + e.getKey() + "=" + (v.isValueNode() ? v.asText() : v.toString()));
+    }
+    return args;
   }
 
   private static void addDefault(List<String> args, String name, String value) {

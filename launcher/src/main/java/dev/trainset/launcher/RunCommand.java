@@ -49,6 +49,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show Beam's logs and stack traces.")
   boolean verbose;
 
+  @Option(names = "--runner-config", paramLabel = "FILE", description = "A runner configuration (runner-configs/direct.yaml, flink-local.yaml, ...).")
+  Path runnerConfig;
+
   @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
@@ -60,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
     ConfigLoader.setIfPresent(tree, "output.path", output);
     ConfigLoader.applySets(tree, sets);
     RunConfig cfg = RunConfig.from(tree);
-    PipelineOptions options = BeamOptions.from(beamArgs);
+    PipelineOptions options = BeamOptions.from(beamArgs, runnerConfig);
     err.println("trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
         + " on " + options.getRunner().getSimpleName());
     if (verbose) {

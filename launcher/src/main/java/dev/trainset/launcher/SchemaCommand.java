@@ -47,6 +47,9 @@ final class SchemaCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Show Beam's logs and stack traces.")
   boolean verbose;
 
+  @Option(names = "--runner-config", paramLabel = "FILE", description = "A runner configuration (runner-configs/direct.yaml, flink-local.yaml, ...).")
+  Path runnerConfig;
+
   @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
@@ -67,7 +70,7 @@ final class SchemaCommand implements Callable<Integer> {
       List<Metadata> files = Inputs.list(cfg.input().path());
       RunConfig.Format f = Formats.resolve(cfg.input(), files);
       FileFormat ff = Formats.build(cfg.input(), f, files);
-      PipelineOptions options = BeamOptions.from(beamArgs);
+      PipelineOptions options = BeamOptions.from(beamArgs, runnerConfig);
       SchemaResolver.Resolved r = SchemaResolver.resolve(cfg, ff, files, OutputDir.of(scratch.toString()), options);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {

@@ -1,0 +1,78 @@
+package dev.trainset.pipelines.batch;
+
+import static org.junit.Assume.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.trainset.pipelines.config.RunConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** Where test data lives, how to build a run from YAML, and an independent Parquet reader (DuckDB). */
+final class TestData {
+  private TestData() {}
+
+  /** The repository's bundled example data (always present). */
+  static Path examples(String relative) {
+    return Paths.get(System.getProperty("trainset.project.dir", "..")).resolve("runner-configs/examples/data").resolve(relative);
+  }
+
+  /** A file of ../shared/data; skips the test, saying why, when that folder is absent (a clone elsewhere). */
+  static Path shared(String relative) {
+    Path root = Paths.get(System.getProperty("trainset.shared.data", "../../shared/data"));
+    Path p = root.resolve(relative);
+    assumeTrue("skipped: shared dataset " + p + " is absent (../shared/data is not beside this clone)", Files.exists(p));
+    return p;
+  }
+
+  static RunConfig config(String yaml) {
+    try {
+      JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+      return RunConfig.from(tree);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  static PipelineOptions direct() {
+    return PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=2").create();
+  }
+
+  /** All rows of the Parquet files matching a glob, as DuckDB reads them, each cell a Java value. */
+  static List<List<Object>> duckdb(String sql) throws Exception {
+    Class.forName("org.duckdb.DuckDBDriver");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      List<List<Object>> rows = new ArrayList<>();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= md.getColumnCount(); i++) {
+          row.add(rs.getObject(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+
+  static List<String> duckdbColumns(String glob) throws Exception {
+    List<String> names = new ArrayList<>();
+    for (List<Object> r : duckdb("DESCRIBE SELECT * FROM read_parquet('" + glob + "')")) {
+      names.add(r.get(0) + ":" + r.get(1));
+    }
+    return names;
+  }
+}
