@@ -49,7 +49,7 @@ final class ConfigLoader {
       long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
       throw new TrainsetException(
           TrainsetException.USAGE,
-          "config file '" + file + "' line " + line + ": not valid YAML or JSON (" + e.getOriginalMessage() + ")");
+          "config file '" + file + "' line " + line + ": not valid YAML or JSON (" + oneLine(e.getOriginalMessage()) + ")");
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       return JsonNodeFactory.instance.objectNode();
@@ -58,6 +58,19 @@ final class ConfigLoader {
       throw new TrainsetException(TrainsetException.USAGE, "config file '" + file + "': expected a mapping of keys at the top");
     }
     return (ObjectNode) tree;
+  }
+
+  /** A parser message on one line: SnakeYAML adds the source line and a caret under it, which we drop. */
+  static String oneLine(String message) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (String l : message.split("\\R")) {
+      String t = l.strip();
+      if (t.isEmpty() || t.equals("^") || t.startsWith("in 'reader'") || l.startsWith("    ")) {
+        continue;
+      }
+      parts.add(t);
+    }
+    return String.join("; ", parts);
   }
 
   static String substitute(String text, Function<String, String> env, String where) {

@@ -1,0 +1,210 @@
+package dev.trainset.launcher;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The command line as users run it (in-process): exit codes, one-line errors, the result line. */
+public class TrainsetCliTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final Path VERTEBRAL =
+      Paths.get(System.getProperty("trainset.project.dir", ".."), "runner-configs/examples/data/vertebral-column/column_2C_weka.arff");
+  private static final Path HEART =
+      Paths.get(System.getProperty("trainset.project.dir", ".."), "runner-configs/examples/data/heart-failure/heart_failure_clinical_records_dataset.csv");
+
+  record Outcome(int exit, String out, String err) {
+    JsonNode result() throws Exception {
+      for (String line : out.split("\n")) {
+        if (line.startsWith("TRAINSET_RESULT ")) {
+          return JSON.readTree(line.substring("TRAINSET_RESULT ".length()));
+        }
+      }
+      throw new AssertionError("no TRAINSET_RESULT line in: " + out);
+    }
+
+    List<String> errorLines() {
+      List<String> lines = new ArrayList<>();
+      for (String l : err.split("\n")) {
+        if (l.startsWith("trainset: error:") || l.startsWith("trainset: internal error:")) {
+          lines.add(l);
+        }
+      }
+      return lines;
+    }
+  }
+
+  private static Outcome cli(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Trainset.execute(
+            args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void assertNoStackTrace(Outcome o) {
+    assertFalse("stack trace printed without --verbose:\n" + o.err, o.err.contains("\tat "));
+  }
+
+  @Test
+  public void version_printsTrainsetAndBeamVersions() {
+    Outcome o = cli("--version");
+    assertEquals(0, o.exit);
+    assertTrue(o.out, o.out.startsWith("trainset 0.1.0-SNAPSHOT\nApache Beam 2.62.0\n"));
+  }
+
+  @Test
+  public void help_listsCommandsAndExitCodes() {
+    Outcome o = cli("--help");
+    assertEquals(0, o.exit);
+    assertTrue(o.out, o.out.contains("run ") && o.out.contains("schema ") && o.out.contains("3   data error"));
+    assertEquals(0, cli("run", "--help").exit);
+  }
+
+  @Test
+  public void run_onTheBundledExample_exitsZeroAndPrintsTheResultLine() throws Exception {
+    File out = tmp.newFolder("v");
+    Outcome o = cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--run-id", "nightly-1");
+    assertEquals(o.err, 0, o.exit);
+    JsonNode r = o.result();
+    assertEquals("succeeded", r.get("status").asText());
+    assertEquals("nightly-1", r.get("runId").asText());
+    assertEquals(310, r.at("/counts/read").asLong());
+    assertEquals(310, r.at("/counts/written").asLong());
+    assertEquals(0, r.at("/counts/rejected").asLong());
+    assertEquals(out + "/", r.get("output").asText());
+    assertTrue(new File(out, "_SUCCESS").exists());
+    assertNoStackTrace(o);
+  }
+
+  @Test
+  public void run_withConfigFileEnvDefaultsAndSetOverrides() throws Exception {
+    File out = tmp.newFolder("h");
+    Path cfg = tmp.newFile("run.yaml").toPath();
+    Files.writeString(
+        cfg,
+        "input:\n  path: ${TRAINSET_TEST_UNSET_VAR:-" + HEART + "}\noutput:\n  path: " + out + "\n  compression: snappy\n");
+    Outcome o = cli("run", "--config", cfg.toString(), "--set", "output.compression=zstd", "--set", "schema.columns.age=string");
+    assertEquals(o.err, 0, o.exit);
+    JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    assertEquals("zstd", m.at("/outputs/0/compression").asText());
+    assertEquals("string", m.at("/schema/columns/0/type").asText());
+    assertEquals("zstd", m.at("/config/output/compression").asText());
+  }
+
+  @Test
+  public void run_withMissingConfigFile_exits2WithOneLine() {
+    Outcome o = cli("run", "--config", "/nonexistent/run.yaml");
+    assertEquals(2, o.exit);
+    assertEquals(List.of("trainset: error: config file '/nonexistent/run.yaml' does not exist"), o.errorLines());
+    assertNoStackTrace(o);
+  }
+
+  @Test
+  public void run_withUnknownConfigKey_exits2NamingTheKey() throws Exception {
+    Path cfg = tmp.newFile("bad.yaml").toPath();
+    Files.writeString(cfg, "input: {path: x.csv}\noutput: {path: o, compresion: zstd}\n");
+    Outcome o = cli("run", "--config", cfg.toString());
+    assertEquals(2, o.exit);
+    assertEquals(
+        List.of("trainset: error: config key 'output.compresion': unknown key (known keys here: compression, formats, path, rowGroupSize)"),
+        o.errorLines());
+    assertNoStackTrace(o);
+  }
+
+  @Test
+  public void run_withInvalidYaml_exits2NamingFileAndLine() throws Exception {
+    Path cfg = tmp.newFile("broken.yaml").toPath();
+    Files.writeString(cfg, "input:\n  path: [unclosed\n");
+    Outcome o = cli("run", "--config", cfg.toString());
+    assertEquals(2, o.exit);
+    assertEquals(1, o.errorLines().size());
+    assertEquals(
+        "trainset: error: config file '" + cfg + "' line 2: not valid YAML or JSON"
+            + " (while parsing a flow sequence; expected ',' or ']', but got <stream end>)",
+        o.errorLines().get(0));
+    assertEquals("one line only", 1, o.err.strip().split("\n").length);
+  }
+
+  @Test
+  public void run_withMissingInput_exits3() {
+    Outcome o = cli("run", "--input", "/nonexistent/data.csv", "--output", tmp.getRoot() + "/o");
+    assertEquals(3, o.exit);
+    assertEquals(List.of("trainset: error: input.path '/nonexistent/data.csv' matches no files"), o.errorLines());
+    assertNoStackTrace(o);
+  }
+
+  @Test
+  public void run_withTooManyBadRecords_exits3AndWritesNoSuccess() throws Exception {
+    File in = tmp.newFile("bad.csv");
+    Files.writeString(in.toPath(), "a,b\n1,2\n3,4,5\n");
+    File out = new File(tmp.getRoot(), "o");
+    Outcome o = cli("run", "--input", in.toString(), "--output", out.toString());
+    assertEquals(3, o.exit);
+    assertEquals(1, o.errorLines().size());
+    assertTrue(o.errorLines().get(0), o.errorLines().get(0).startsWith("trainset: error: 1 of 2 records rejected (50.00%), more than maxRejectedFraction 0.01"));
+    assertFalse(new File(out, "_SUCCESS").exists());
+  }
+
+  @Test
+  public void run_intoExistingOutput_exits2UnlessOverwrite() throws Exception {
+    File out = tmp.newFolder("twice");
+    assertEquals(0, cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString()).exit);
+    Outcome again = cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString());
+    assertEquals(2, again.exit);
+    assertEquals(List.of("trainset: error: output '" + out + "/' already exists and is not empty; pass --overwrite to replace it"), again.errorLines());
+    assertEquals(0, cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--overwrite").exit);
+  }
+
+  @Test
+  public void run_withUnknownBeamOption_exits2() {
+    Outcome o = cli("run", "--input", VERTEBRAL.toString(), "--output", tmp.getRoot() + "/o", "--flinkMastr=[local]");
+    assertEquals(2, o.exit);
+    assertEquals(1, o.errorLines().size());
+    assertTrue(o.err, o.errorLines().get(0).startsWith("trainset: error: Beam pipeline options: "));
+    assertTrue(o.err, o.errorLines().get(0).contains("flinkMastr"));
+  }
+
+  @Test
+  public void run_onEmbeddedFlink_givesTheSameCounts() throws Exception {
+    File out = tmp.newFolder("flink");
+    Outcome o = cli("run", "--input", HEART.toString(), "--output", out.toString(), "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
+    assertEquals(o.err, 0, o.exit);
+    assertEquals(299, o.result().at("/counts/written").asLong());
+    assertEquals("FlinkRunner", JSON.readTree(new File(out, "manifest.json")).get("runner").asText());
+  }
+
+  @Test
+  public void schema_printsInferredTypes() {
+    Outcome o = cli("schema", "--input", HEART.toString());
+    assertEquals(o.err, 0, o.exit);
+    assertTrue(o.out, o.out.contains("format csv, schema inferred from all 299 rows"));
+    assertTrue(o.out, o.out.matches("(?s).*\\nage +double +no +0\\n.*"));
+    assertTrue(o.out, o.out.matches("(?s).*\\nDEATH_EVENT +long +no +0\\n.*"));
+  }
+
+  @Test
+  public void schema_ofArff_printsTheDeclaredDomain() {
+    Outcome o = cli("schema", "--input", VERTEBRAL.toString());
+    assertEquals(0, o.exit);
+    assertTrue(o.out, o.out.contains("schema declared"));
+    assertTrue(o.out, o.out.matches("(?s).*\\nclass +string +yes +\\[Abnormal, Normal\\]\\n.*"));
+  }
+}
