@@ -38,6 +38,10 @@ final class BeamOptions {
       addDefault(args, "--enforceEncodability", "false");
       addDefault(args, "--targetParallelism", String.valueOf(Runtime.getRuntime().availableProcessors()));
     }
+    if (args.contains("--runner=FlinkRunner")) {
+      // Chained Flink operators pass elements without a coder copy; safe because no trainset DoFn mutates its input.
+      addDefault(args, "--objectReuse", "true");
+    }
     try {
       return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation().create();
     } catch (IllegalArgumentException e) {

@@ -91,7 +91,7 @@ public final class BatchIngest {
     PCollection<Row> rows = read.get(ReadRecords.ROWS);
     PCollection<RejectedRecord> rejected = read.get(ReadRecords.REJECTED);
 
-    WriteFilesResult<Void> data =
+    PCollection<String> dataFilenames =
         rows.apply(
             "WriteParquet[" + DATA + "]",
             WriteParquet.to(out.path(DATA + "/"))
@@ -101,9 +101,7 @@ public final class BatchIngest {
     WriteFilesResult<Void> rejects = rejected.apply("WriteRejected", WriteRejected.to(out.path(REJECTED + "/")));
 
     PCollection<String> dataFiles =
-        data.getPerDestinationOutputFilenames()
-            .apply("DataFilenames", Values.create())
-            .apply("DescribeFiles[" + DATA + "]", DescribeFiles.of(DATA, DescribeFiles.RowCount.PARQUET_FOOTER));
+        dataFilenames.apply("DescribeFiles[" + DATA + "]", DescribeFiles.of(DATA, DescribeFiles.RowCount.PARQUET_FOOTER));
     PCollection<String> rejectFiles =
         rejects
             .getPerDestinationOutputFilenames()

@@ -29,4 +29,25 @@ public interface FileFormat extends Serializable {
 
   /** Opens a source for typed reading. */
   TypedSource open(String source, Reader reader, RecordTyper typer) throws IOException;
+
+  /**
+   * How files of this format may be cut on line boundaries for parallel reading: the quote and escape bytes to track
+   * ({@code -1} for none), or null when they may not be cut (ARFF, JSON documents).
+   */
+  default Slicing slicing() {
+    return null;
+  }
+
+  /** The column names a slice after the first needs (CSV: the header), read from the start of the file. */
+  default java.util.List<String> header(Reader reader) throws IOException {
+    return java.util.List.of();
+  }
+
+  /** This format reading a slice that starts at line {@code firstLine}, after the file's header. */
+  default FileFormat forSlice(java.util.List<String> header, long firstLine) {
+    throw new UnsupportedOperationException(name() + " files are read whole");
+  }
+
+  /** Quote and escape bytes that matter when cutting files on line boundaries. */
+  record Slicing(int quote, int escape) implements Serializable {}
 }

@@ -19,7 +19,6 @@ import org.apache.beam.sdk.io.FileIO.ReadableFile;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -31,9 +30,10 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Reads files into typed {@link Row}s: match the files, then read each one whole with its {@link FileFormat} (so a
- * CSV field may span lines), plain or compressed by extension ({@code .gz}, {@code .bz2}, {@code .zst}...). Goes
- * through Beam's {@code FileSystems}, so local paths, {@code s3://} and {@code azfs://} all work.
+ * Reads files into typed {@link Row}s: plan the slices ({@link PlanSlices}: whole files, or uncompressed line-safe
+ * files cut on line boundaries so several workers share one big file), then read each slice with its {@link
+ * FileFormat}, so a CSV field may span lines. Files may be compressed ({@code .gz}, {@code .bz2}, {@code .zst}...).
+ * Goes through Beam's {@code FileSystems}, so local paths, {@code s3://} and {@code azfs://} all work.
  *
  * <p>Every record read ends in exactly one output: {@link #ROWS} or {@link #REJECTED}. A source that breaks off
  * (truncated gzip, a quote never closed) adds one rejected entry that says where. Counters {@code trainset/read} and
@@ -47,24 +47,31 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
   private final List<String> files;
   private final FileFormat format;
   private final TableSchema schema;
+  private final long sliceBytes;
 
-  private ReadRecords(List<String> files, FileFormat format, TableSchema schema) {
+  private ReadRecords(List<String> files, FileFormat format, TableSchema schema, long sliceBytes) {
     this.files = files;
     this.format = format;
     this.schema = schema;
+    this.sliceBytes = sliceBytes;
   }
 
   /** Reads these files (paths or patterns, as listed by the caller: the list fixes the sources of a run). */
   public static ReadRecords from(List<String> files) {
-    return new ReadRecords(List.copyOf(files), null, null);
+    return new ReadRecords(List.copyOf(files), null, null, PlanSlices.DEFAULT_SLICE_BYTES);
   }
 
   public ReadRecords withFormat(FileFormat f) {
-    return new ReadRecords(files, f, schema);
+    return new ReadRecords(files, f, schema, sliceBytes);
   }
 
   public ReadRecords withSchema(TableSchema s) {
-    return new ReadRecords(files, format, s);
+    return new ReadRecords(files, format, s, sliceBytes);
+  }
+
+  /** About how many bytes of an uncompressed, line-safe file one worker reads ({@link PlanSlices}). */
+  public ReadRecords withSliceBytes(long bytes) {
+    return new ReadRecords(files, format, schema, bytes);
   }
 
   @Override
@@ -80,12 +87,10 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
     }
     PCollectionTuple out =
         input
-            .apply("ListFiles", Create.of(files))
-            .apply("MatchFiles", FileIO.matchAll())
-            .apply("ReadMatches", FileIO.readMatches())
+            .apply("PlanSlices", PlanSlices.of(files, format).withTargetBytes(sliceBytes))
             .apply(
                 "ParseAndType",
-                ParDo.of(new ReadFileFn(format, SchemaJson.toJsonString(schema)))
+                ParDo.of(new ReadSliceFn(format, SchemaJson.toJsonString(schema)))
                     .withOutputTags(ROWS, TupleTagList.of(REJECTED)));
     out.get(ROWS).setRowSchema(BeamSchemas.toBeam(schema));
     out.get(REJECTED).setCoder(RejectedRecord.Coder.of());
@@ -98,7 +103,7 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
         new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16), StandardCharsets.UTF_8);
   }
 
-  static final class ReadFileFn extends DoFn<ReadableFile, Row> {
+  static final class ReadSliceFn extends DoFn<FileSlice, Row> {
     private final FileFormat format;
     private final String schemaJson;
     private final Counter read = Metrics.counter(METRICS_NAMESPACE, "read");
@@ -106,7 +111,7 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
     private transient RecordTyper typer;
     private transient Schema beamSchema;
 
-    ReadFileFn(FileFormat format, String schemaJson) {
+    ReadSliceFn(FileFormat format, String schemaJson) {
       this.format = format;
       this.schemaJson = schemaJson;
     }
@@ -119,11 +124,12 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
     }
 
     @ProcessElement
-    public void process(@Element ReadableFile file, MultiOutputReceiver out) {
-      String source = file.getMetadata().resourceId().toString();
+    public void process(@Element FileSlice slice, MultiOutputReceiver out) {
+      String source = slice.path();
+      FileFormat f = slice.isFirst() ? format : format.forSlice(slice.header(), slice.firstLine());
       TypedSource src = null;
-      try (Reader reader = openText(file)) {
-        src = format.open(source, reader, typer);
+      try (Reader reader = slice.openText()) {
+        src = f.open(source, reader, typer);
         SourceRecord<Object[]> r;
         long n = 0;
         while ((r = src.next()) != null) {
@@ -145,7 +151,7 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
         long position =
             e instanceof ArffFormatException
                 ? ((ArffFormatException) e).line()
-                : src == null ? 1 : src.lastPosition() + 1;
+                : src == null || src.lastPosition() == 0 ? slice.firstLine() : src.lastPosition() + 1;
         String unit = src == null ? "line" : src.positionUnit();
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         out.get(REJECTED).output(new RejectedRecord(source, unit, position, "", "unreadable: " + reason, "read"));

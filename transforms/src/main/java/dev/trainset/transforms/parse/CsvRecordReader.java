@@ -30,6 +30,7 @@ public final class CsvRecordReader implements RecordReader<String[]> {
   private final RecordingReader rec;
   private final Iterator<CSVRecord> records;
   private final Set<String> missing;
+  private final int longestMissing;
   private final List<String> columns;
   private final int width;
   private final ArrayDeque<SourceRecord<String[]>> ready = new ArrayDeque<>();
@@ -39,8 +40,8 @@ public final class CsvRecordReader implements RecordReader<String[]> {
   private String pendingError;
   private long lastPosition;
 
-  private CsvRecordReader(Reader reader, CsvSettings settings) throws IOException {
-    this.rec = new RecordingReader(Bom.skip(reader));
+  private CsvRecordReader(Reader reader, CsvSettings settings, long firstLine) throws IOException {
+    this.rec = new RecordingReader(Bom.skip(reader), firstLine);
     char delimiter = settings.delimiter() == null ? ',' : settings.delimiter();
     CSVFormat format =
         CSVFormat.RFC4180
@@ -55,6 +56,7 @@ public final class CsvRecordReader implements RecordReader<String[]> {
     CSVParser parser = new CSVParser(rec, format);
     this.records = parser.iterator();
     this.missing = settings.missing();
+    this.longestMissing = missing.stream().mapToInt(String::length).max().orElse(-1);
 
     List<String> names;
     if (settings.header()) {
@@ -93,7 +95,12 @@ public final class CsvRecordReader implements RecordReader<String[]> {
 
   /** Opens a reader over CSV text; reads the header (or the first record when there is none) at once. */
   public static CsvRecordReader open(Reader reader, CsvSettings settings) throws IOException {
-    return new CsvRecordReader(reader, settings);
+    return new CsvRecordReader(reader, settings, 1);
+  }
+
+  /** Opens a reader over a slice of a file whose first line is line {@code firstLine} of the file. */
+  public static CsvRecordReader open(Reader reader, CsvSettings settings, long firstLine) throws IOException {
+    return new CsvRecordReader(reader, settings, firstLine);
   }
 
   /** Column names: the header's (trimmed, blanks named {@code cN}, duplicates suffixed), configured ones or c0..cN. */
@@ -148,7 +155,8 @@ public final class CsvRecordReader implements RecordReader<String[]> {
     String[] values = new String[n];
     for (int i = 0; i < n; i++) {
       String v = r.get(i);
-      values[i] = missing.contains(v) ? null : v;
+      // Only values as short as a missing token can be one: skips hashing almost every value.
+      values[i] = v.length() <= longestMissing && missing.contains(v) ? null : v;
     }
     ready.add(SourceRecord.ok(line, values));
   }

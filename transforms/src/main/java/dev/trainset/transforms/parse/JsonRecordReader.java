@@ -42,7 +42,8 @@ public final class JsonRecordReader implements RecordReader<Map<String, Object>>
   private long position;
   private long lastPosition;
 
-  private JsonRecordReader(Reader reader, JsonSettings settings) throws IOException {
+  private JsonRecordReader(Reader reader, JsonSettings settings, long firstLine) throws IOException {
+    this.position = firstLine - 1;
     PushbackReader in = new PushbackReader(Bom.skip(reader), 1);
     int c;
     do {
@@ -69,7 +70,12 @@ public final class JsonRecordReader implements RecordReader<Map<String, Object>>
   }
 
   public static JsonRecordReader open(Reader reader, JsonSettings settings) throws IOException {
-    return new JsonRecordReader(reader, settings);
+    return new JsonRecordReader(reader, settings, 1);
+  }
+
+  /** Opens JSON Lines that start at line {@code firstLine} of their file. */
+  public static JsonRecordReader open(Reader reader, JsonSettings settings, long firstLine) throws IOException {
+    return new JsonRecordReader(reader, settings, firstLine);
   }
 
   @Override

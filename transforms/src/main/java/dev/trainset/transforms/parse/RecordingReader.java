@@ -12,7 +12,8 @@ final class RecordingReader extends Reader {
   private static final int COMPACT_AT = 1 << 16;
 
   private final Reader in;
-  private final StringBuilder buf = new StringBuilder(1 << 14);
+  private char[] buf = new char[1 << 16];
+  private int len;
   private long bufStart;
 
   // Line tracking: the 1-based line number at trackedPos.
@@ -20,22 +21,27 @@ final class RecordingReader extends Reader {
   private long trackedLine = 1;
   private boolean prevWasCr;
 
-  RecordingReader(Reader in) {
+  RecordingReader(Reader in, long firstLine) {
     this.in = in;
+    this.trackedLine = firstLine;
   }
 
   @Override
   public int read(char[] cbuf, int off, int len) throws IOException {
     int n = in.read(cbuf, off, len);
     if (n > 0) {
-      buf.append(cbuf, off, n);
+      if (this.len + n > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, this.len + n));
+      }
+      System.arraycopy(cbuf, off, buf, this.len, n);
+      this.len += n;
     }
     return n;
   }
 
   /** Absolute position just after the last character read. */
   long end() {
-    return bufStart + buf.length();
+    return bufStart + len;
   }
 
   /**
@@ -47,7 +53,7 @@ final class RecordingReader extends Reader {
     long p = pos;
     long end = end();
     while (p < end) {
-      char c = buf.charAt((int) (p - bufStart));
+      char c = buf[(int) (p - bufStart)];
       if (c != '\r' && c != '\n') {
         break;
       }
@@ -59,8 +65,10 @@ final class RecordingReader extends Reader {
 
   private void advance(long pos) {
     long end = Math.min(pos, end());
+    char[] b = buf;
+    int base = (int) (trackedPos - bufStart);
     for (long p = trackedPos; p < end; p++) {
-      char c = buf.charAt((int) (p - bufStart));
+      char c = b[base++];
       if (c == '\r') {
         trackedLine++;
         prevWasCr = true;
@@ -82,17 +90,18 @@ final class RecordingReader extends Reader {
   String slice(long from, long to) {
     int a = (int) (Math.max(from, bufStart) - bufStart);
     int b = (int) (Math.min(to, end()) - bufStart);
-    while (b > a && (buf.charAt(b - 1) == '\n' || buf.charAt(b - 1) == '\r')) {
+    while (b > a && (buf[b - 1] == '\n' || buf[b - 1] == '\r')) {
       b--;
     }
-    return buf.substring(a, Math.max(a, b));
+    return new String(buf, a, Math.max(0, b - a));
   }
 
   /** Forgets text before {@code pos} (amortised: compacts only when enough can be dropped). */
   void discardBefore(long pos) {
     long drop = Math.min(pos, trackedPos) - bufStart;
     if (drop >= COMPACT_AT) {
-      buf.delete(0, (int) drop);
+      System.arraycopy(buf, (int) drop, buf, 0, len - (int) drop);
+      len -= (int) drop;
       bufStart += drop;
     }
   }

@@ -1,7 +1,8 @@
 package dev.trainset.transforms.schema;
 
 import dev.trainset.transforms.io.FileFormat;
-import dev.trainset.transforms.io.ReadRecords;
+import dev.trainset.transforms.io.FileSlice;
+import dev.trainset.transforms.io.PlanSlices;
 import dev.trainset.transforms.parse.SchemaAccumulator;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,11 +10,8 @@ import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.FileIO.ReadableFile;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -21,7 +19,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Whole-input schema inference as a Beam job: each worker summarises the files it reads into a {@link
+ * Whole-input schema inference as a Beam job: each worker summarises the file slices it reads into a {@link
  * SchemaAccumulator} (kinds of values, missing counts per column), and one combine merges the summaries. No machine
  * reads more than the files assigned to it, so it works on a cluster over inputs no single machine could hold. The
  * result is one accumulator; {@link SchemaAccumulator#toSchema} gives the schema.
@@ -42,26 +40,25 @@ public final class InferSchema extends PTransform<PBegin, PCollection<SchemaAccu
   @Override
   public PCollection<SchemaAccumulator> expand(PBegin input) {
     return input
-        .apply("ListFiles", Create.of(files))
-        .apply("MatchFiles", FileIO.matchAll())
-        .apply("ReadMatches", FileIO.readMatches())
-        .apply("SummariseFile", ParDo.of(new SummariseFileFn(format)))
+        .apply("PlanSlices", PlanSlices.of(files, format))
+        .apply("SummariseSlice", ParDo.of(new SummariseSliceFn(format)))
         .setCoder(SerializableCoder.of(SchemaAccumulator.class))
         .apply("MergeSummaries", Combine.globally(new MergeFn()));
   }
 
-  static final class SummariseFileFn extends DoFn<ReadableFile, SchemaAccumulator> {
+  static final class SummariseSliceFn extends DoFn<FileSlice, SchemaAccumulator> {
     private final FileFormat format;
 
-    SummariseFileFn(FileFormat format) {
+    SummariseSliceFn(FileFormat format) {
       this.format = format;
     }
 
     @ProcessElement
-    public void process(@Element ReadableFile file, OutputReceiver<SchemaAccumulator> out) {
+    public void process(@Element FileSlice slice, OutputReceiver<SchemaAccumulator> out) {
       SchemaAccumulator acc = new SchemaAccumulator();
-      try (Reader reader = ReadRecords.openText(file)) {
-        format.infer(file.getMetadata().resourceId().toString(), reader, acc, Long.MAX_VALUE);
+      FileFormat f = slice.isFirst() ? format : format.forSlice(slice.header(), slice.firstLine());
+      try (Reader reader = slice.openText()) {
+        f.infer(slice.path(), reader, acc, Long.MAX_VALUE);
       } catch (IOException | RuntimeException e) {
         // The reading pass rejects what cannot be read, with its position; the schema comes from what could.
       }

@@ -63,6 +63,38 @@ public class ReadRecordsTest {
   }
 
   @Test
+  public void givenBigLineSafeCsvReadInSlices_givesExactlyTheSequentialRowsAndRejectLines() throws IOException {
+    StringBuilder b = new StringBuilder("x,y\r\n");
+    for (int i = 0; i < 5000; i++) {
+      b.append(i).append(',').append(i == 1234 || i == 4321 ? "bad,extra" : "\"v " + i + "\"").append("\r\n");
+    }
+    File csv = write("big.csv", b.toString());
+    PCollectionTuple out =
+        p.apply(
+            ReadRecords.from(List.of(csv.getPath()))
+                .withFormat(CsvFormat.of(CsvSettings.defaults().withDelimiter(',')))
+                .withSchema(XY)
+                .withSliceBytes(4096)); // about 15 slices
+    PAssert.that(
+            p.apply("PlanOnly", PlanSlices.of(List.of(csv.getPath()), CsvFormat.of(CsvSettings.defaults().withDelimiter(','))).withTargetBytes(4096))
+                .apply("CountSlices", Count.globally()))
+        .satisfies(
+            n -> {
+              long slices = n.iterator().next();
+              assertTrue("the file was cut: " + slices + " slices", slices >= 10);
+              return null;
+            });
+    PAssert.that(out.get(ReadRecords.ROWS).apply(Count.globally())).containsInAnyOrder(4998L);
+    PAssert.that(out.get(ReadRecords.ROWS).apply("SumX", MapElements.into(TypeDescriptors.longs()).via(r -> r.getInt64("x"))).apply(org.apache.beam.sdk.transforms.Sum.longsGlobally()))
+        .containsInAnyOrder(4999L * 5000 / 2 - 1234 - 4321);
+    PAssert.that(out.get(ReadRecords.REJECTED))
+        .containsInAnyOrder(
+            new RejectedRecord(csv.getPath(), "line", 1236, "1234,bad,extra", "expected 2 fields, found 3", "read"),
+            new RejectedRecord(csv.getPath(), "line", 4323, "4321,bad,extra", "expected 2 fields, found 3", "read"));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   public void givenCsvValueThatDoesNotFitTheSchema_rejectsItNamingTheColumn() throws IOException {
     File csv = write("in.csv", "x,y\n1,a\nnope,b\n");
     PCollectionTuple out =

@@ -9,20 +9,45 @@ import dev.trainset.transforms.parse.SchemaAccumulator;
 import dev.trainset.transforms.parse.SourceRecord;
 import java.io.IOException;
 import java.io.Reader;
+import java.util.List;
 
 /** CSV (RFC 4180) as a {@link FileFormat}; the delimiter must be resolved (sniffed) before use. */
 public final class CsvFormat implements FileFormat {
   private final CsvSettings settings;
+  private final long firstLine;
 
-  private CsvFormat(CsvSettings settings) {
+  private CsvFormat(CsvSettings settings, long firstLine) {
     if (settings.delimiter() == null) {
       throw new IllegalArgumentException("CsvFormat needs a resolved delimiter; sniff it first");
     }
     this.settings = settings;
+    this.firstLine = firstLine;
   }
 
   public static CsvFormat of(CsvSettings settings) {
-    return new CsvFormat(settings);
+    return new CsvFormat(settings, 1);
+  }
+
+  @Override
+  public Slicing slicing() {
+    return new Slicing(settings.quote(), settings.escape() == null ? -1 : settings.escape());
+  }
+
+  @Override
+  public List<String> header(Reader reader) throws IOException {
+    try (CsvRecordReader r = CsvRecordReader.open(reader, settings)) {
+      return r.columns();
+    }
+  }
+
+  @Override
+  public FileFormat forSlice(List<String> header, long startLine) {
+    return new CsvFormat(settings.withHeader(false).withColumnNames(header), startLine);
+  }
+
+  @Override
+  public String toString() {
+    return "csv " + settings;
   }
 
   public CsvSettings settings() {
@@ -36,7 +61,7 @@ public final class CsvFormat implements FileFormat {
 
   @Override
   public long infer(String source, Reader reader, SchemaAccumulator into, long limit) throws IOException {
-    try (CsvRecordReader r = CsvRecordReader.open(reader, settings)) {
+    try (CsvRecordReader r = CsvRecordReader.open(reader, settings, firstLine)) {
       into.addColumns(source, r.columns());
       long n = 0;
       SourceRecord<String[]> rec;
@@ -52,7 +77,7 @@ public final class CsvFormat implements FileFormat {
 
   @Override
   public TypedSource open(String source, Reader reader, RecordTyper typer) throws IOException {
-    CsvRecordReader r = CsvRecordReader.open(reader, settings);
+    CsvRecordReader r = CsvRecordReader.open(reader, settings, firstLine);
     int[] mapping;
     try {
       mapping = typer.mapping(r.columns());

@@ -15,13 +15,31 @@ import java.util.Map;
 /** JSON Lines, a top-level JSON array, or records under a path in a JSON document, as a {@link FileFormat}. */
 public final class JsonFormat implements FileFormat {
   private final JsonSettings settings;
+  private final long firstLine;
 
-  private JsonFormat(JsonSettings settings) {
+  private JsonFormat(JsonSettings settings, long firstLine) {
     this.settings = settings;
+    this.firstLine = firstLine;
   }
 
   public static JsonFormat of(JsonSettings settings) {
-    return new JsonFormat(settings);
+    return new JsonFormat(settings, 1);
+  }
+
+  /** JSON Lines may be cut anywhere between lines: JSON strings cannot hold a raw line break. */
+  @Override
+  public Slicing slicing() {
+    return settings.linesOnly() ? new Slicing(-1, -1) : null;
+  }
+
+  @Override
+  public FileFormat forSlice(java.util.List<String> header, long startLine) {
+    return new JsonFormat(settings, startLine);
+  }
+
+  @Override
+  public String toString() {
+    return name() + " " + settings;
   }
 
   @Override
@@ -31,7 +49,7 @@ public final class JsonFormat implements FileFormat {
 
   @Override
   public long infer(String source, Reader reader, SchemaAccumulator into, long limit) throws IOException {
-    try (JsonRecordReader r = JsonRecordReader.open(reader, settings)) {
+    try (JsonRecordReader r = JsonRecordReader.open(reader, settings, firstLine)) {
       long n = 0;
       SourceRecord<Map<String, Object>> rec;
       while (n < limit && (rec = r.next()) != null) {
@@ -46,7 +64,7 @@ public final class JsonFormat implements FileFormat {
 
   @Override
   public TypedSource open(String source, Reader reader, RecordTyper typer) throws IOException {
-    JsonRecordReader r = JsonRecordReader.open(reader, settings);
+    JsonRecordReader r = JsonRecordReader.open(reader, settings, firstLine);
     return new TypedSource() {
       @Override
       public SourceRecord<Object[]> next() throws IOException {
