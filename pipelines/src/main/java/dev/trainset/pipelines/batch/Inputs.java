@@ -1,16 +1,12 @@
 package dev.trainset.pipelines.batch;
 
 import dev.trainset.pipelines.config.TrainsetException;
-import java.io.BufferedInputStream;
+import dev.trainset.transforms.io.FileSlice;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -75,10 +71,7 @@ public final class Inputs {
 
   /** Opens a file as UTF-8 text, decompressed by its extension, on the launcher (headers and samples only). */
   public static Reader openText(Metadata file) throws IOException {
-    Compression c = Compression.detect(file.resourceId().getFilename());
-    return new InputStreamReader(
-        new BufferedInputStream(Channels.newInputStream(c.readDecompressed(FileSystems.open(file.resourceId()))), 1 << 16),
-        StandardCharsets.UTF_8);
+    return FileSlice.whole(file.resourceId().toString()).openText();
   }
 
   /** The name without compression extensions, lower case: {@code data.csv.gz} → {@code data.csv}. */

@@ -69,6 +69,11 @@ public final class FileSlice implements Serializable {
     return header;
   }
 
+  /** The format that reads this slice: the file's own for the first slice, one that starts after the header otherwise. */
+  public FileFormat formatFor(FileFormat format) {
+    return isFirst() ? format : format.forSlice(header, firstLine);
+  }
+
   /** Opens the slice as UTF-8 text; a whole file is decompressed as its extension says. */
   public Reader openText() throws IOException {
     ResourceId id = FileSystems.matchNewResource(path, false);
@@ -82,6 +87,25 @@ public final class FileSlice implements Serializable {
       in = new Bounded(Channels.newInputStream(ch), end - start);
     }
     return new InputStreamReader(new BufferedInputStream(in, 1 << 16), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof FileSlice)) {
+      return false;
+    }
+    FileSlice f = (FileSlice) o;
+    return whole == f.whole
+        && start == f.start
+        && end == f.end
+        && firstLine == f.firstLine
+        && path.equals(f.path)
+        && java.util.Objects.equals(header, f.header);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(path, whole, start, end, firstLine, header);
   }
 
   @Override

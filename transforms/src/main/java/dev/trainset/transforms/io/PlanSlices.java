@@ -88,7 +88,7 @@ public final class PlanSlices extends PTransform<PBegin, PCollection<FileSlice>>
           return;
         }
         List<String> header;
-        try (Reader r = ReadRecords.openText(file)) {
+        try (Reader r = FileSlice.whole(path).openText()) {
           header = format.header(r);
         }
         for (LineSlicer.Slice s : slices) {

@@ -7,15 +7,9 @@ import dev.trainset.transforms.parse.SourceRecord;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.schema.BeamSchemas;
 import dev.trainset.transforms.schema.SchemaJson;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.FileIO.ReadableFile;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.schemas.Schema;
@@ -97,12 +91,6 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
     return out;
   }
 
-  /** Opens a matched file as UTF-8 text, decompressed as its extension says. */
-  public static Reader openText(ReadableFile file) throws IOException {
-    return new InputStreamReader(
-        new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16), StandardCharsets.UTF_8);
-  }
-
   static final class ReadSliceFn extends DoFn<FileSlice, Row> {
     private final FileFormat format;
     private final String schemaJson;
@@ -126,7 +114,7 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
     @ProcessElement
     public void process(@Element FileSlice slice, MultiOutputReceiver out) {
       String source = slice.path();
-      FileFormat f = slice.isFirst() ? format : format.forSlice(slice.header(), slice.firstLine());
+      FileFormat f = slice.formatFor(format);
       TypedSource src = null;
       try (Reader reader = slice.openText()) {
         src = f.open(source, reader, typer);

@@ -31,6 +31,22 @@ public final class SchemaAccumulator implements Serializable {
     long firstPosition;
     int firstIndex;
 
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof Stats)) {
+        return false;
+      }
+      Stats t = (Stats) o;
+      return kinds == t.kinds && elementKinds == t.elementKinds && lists == t.lists && scalars == t.scalars
+          && nulls == t.nulls && present == t.present && firstSource.equals(t.firstSource)
+          && firstPosition == t.firstPosition && firstIndex == t.firstIndex;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(kinds, nulls, present, firstSource, firstPosition, firstIndex);
+    }
+
     Stats copy() {
       Stats c = new Stats();
       c.kinds = kinds;
@@ -60,6 +76,18 @@ public final class SchemaAccumulator implements Serializable {
 
   public long records() {
     return records;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SchemaAccumulator
+        && records == ((SchemaAccumulator) o).records
+        && columns.equals(((SchemaAccumulator) o).columns);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(records, columns);
   }
 
   private Stats stats(String name, String source, long position, int index) {

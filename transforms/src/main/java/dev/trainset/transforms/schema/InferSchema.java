@@ -56,7 +56,7 @@ public final class InferSchema extends PTransform<PBegin, PCollection<SchemaAccu
     @ProcessElement
     public void process(@Element FileSlice slice, OutputReceiver<SchemaAccumulator> out) {
       SchemaAccumulator acc = new SchemaAccumulator();
-      FileFormat f = slice.isFirst() ? format : format.forSlice(slice.header(), slice.firstLine());
+      FileFormat f = slice.formatFor(format);
       try (Reader reader = slice.openText()) {
         f.infer(slice.path(), reader, acc, Long.MAX_VALUE);
       } catch (IOException | RuntimeException e) {
