@@ -260,6 +260,40 @@ public class BatchIngestTest {
   }
 
   @Test
+  public void givenTruncatedGzipAndBadRowsAmongGoodFiles_countsReconcileInTheManifest() throws Exception {
+    File dir = tmp.newFolder("mixed");
+    StringBuilder b = new StringBuilder("x,y\n");
+    for (int i = 0; i < 30_000; i++) {
+      b.append(i).append(",value ").append(i).append('\n');
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(bytes)) {
+      gz.write(b.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] all = bytes.toByteArray();
+    Files.write(new File(dir, "a-cut.csv.gz").toPath(), java.util.Arrays.copyOf(all, all.length / 2));
+    Files.writeString(new File(dir, "b.csv").toPath(), "x,y\n1,a\n2,b,c\n3,c\n");
+    File out = tmp.newFolder("mixedout");
+    BatchIngest.Result r =
+        run("input: {path: " + dir + ", format: csv}\noutput: {path: " + out + "}\nmaxRejectedFraction: 0.5\n");
+    JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    assertEquals(r.read(), m.at("/counts/written").asLong() + m.at("/counts/rejected").asLong());
+    assertEquals(2, m.at("/counts/rejected").asLong());
+    long kept = (Long) TestData.duckdb("SELECT count(*) FROM read_parquet('" + out + "/data/*.parquet')").get(0).get(0);
+    assertEquals(m.at("/counts/written").asLong(), kept);
+    assertTrue("rows before the cut are kept: " + kept, kept > 1000);
+    List<String> reasons = new ArrayList<>();
+    for (File f : new File(out, "rejected").listFiles()) {
+      for (String line : Files.readAllLines(f.toPath())) {
+        reasons.add(JSON.readTree(line).get("reason").asText());
+      }
+    }
+    Collections.sort(reasons);
+    assertEquals("expected 2 fields, found 3", reasons.get(0));
+    assertTrue(reasons.get(1), reasons.get(1).startsWith("unreadable: truncated or corrupt compressed stream after line "));
+  }
+
+  @Test
   public void givenZeroMaxFraction_anySingleBadRecordFailsTheRun() throws Exception {
     File in = tmp.newFile("one-bad.csv");
     Files.writeString(in.toPath(), "x,y\n1,a\n2,b,c\n");

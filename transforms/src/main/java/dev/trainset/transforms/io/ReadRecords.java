@@ -116,10 +116,10 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
       String source = slice.path();
       FileFormat f = slice.formatFor(format);
       TypedSource src = null;
+      long n = 0; // records read but not yet added to the counter (it is flushed in batches)
       try (Reader reader = slice.openText()) {
         src = f.open(source, reader, typer);
         SourceRecord<Object[]> r;
-        long n = 0;
         while ((r = src.next()) != null) {
           if (r.isBad()) {
             out.get(REJECTED)
@@ -133,7 +133,6 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
             n = 0;
           }
         }
-        read.inc(n);
         src.close();
       } catch (IOException | RuntimeException e) {
         long position =
@@ -143,8 +142,10 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
         String unit = src == null ? "line" : src.positionUnit();
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         out.get(REJECTED).output(new RejectedRecord(source, unit, position, "", "unreadable: " + reason, "read"));
-        read.inc();
+        n++;
         rejected.inc();
+      } finally {
+        read.inc(n);
       }
     }
   }
