@@ -82,7 +82,10 @@ public final class BatchIngest {
     out.prepare(settings.overwrite());
     String runId = settings.runId() != null ? settings.runId() : deriveRunId(cfg, files);
 
+    // Names the runner shows (Flink's job list): the run id, and which of the two jobs it is.
+    options.setJobName(jobName("schema", runId));
     SchemaResolver.Resolved schema = SchemaResolver.resolve(cfg, fileFormat, files, out, options);
+    options.setJobName(jobName("ingest", runId));
     settings.progress().accept("schema (" + schema.source() + "): " + schema.schema());
 
     Pipeline p = Pipeline.create(options);
@@ -210,6 +213,10 @@ public final class BatchIngest {
       throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the list of written files: " + e.getMessage(), e);
     }
     return byOutput;
+  }
+
+  static String jobName(String step, String runId) {
+    return ("trainset-" + step + "-" + runId).toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
   }
 
   static List<String> paths(List<Metadata> files) {
