@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.pipelines.batch.BatchIngest;
 import dev.trainset.pipelines.config.RunConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /** {@code trainset run}: reads the inputs, writes the training set, the rejects, the manifest and {@code _SUCCESS}. */
 @Command(
@@ -25,55 +23,29 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "The run file (YAML or JSON).")
-  Path config;
+  @Mixin RunOptions run;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set output.compression=zstd (repeatable).")
-  List<String> sets = new ArrayList<>();
-
-  @Option(names = "--input", paramLabel = "PATH", description = "Shortcut for --set input.path=PATH.")
-  String input;
-
-  @Option(names = "--format", paramLabel = "FORMAT", description = "Shortcut for --set input.format=FORMAT (csv, arff, json, jsonl).")
-  String format;
-
-  @Option(names = "--output", paramLabel = "PATH", description = "Shortcut for --set output.path=PATH.")
-  String output;
-
-  @Option(names = "--overwrite", description = "Replace an existing output folder written by trainset.")
-  boolean overwrite;
-
-  @Option(names = "--run-id", paramLabel = "ID", description = "The run id recorded in the manifest (default: derived from config, inputs and date).")
-  String runId;
-
-  @Option(names = "--verbose", description = "Show Beam's logs and stack traces.")
-  boolean verbose;
-
-  @Option(names = "--runner-config", paramLabel = "FILE", description = "A runner configuration (runner-configs/direct.yaml, flink-local.yaml, ...).")
-  Path runnerConfig;
-
-  @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
+  @CommandLine.Unmatched List<String> beamArgs = new java.util.ArrayList<>();
 
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    ObjectNode tree = ConfigLoader.load(config, System::getenv);
-    ConfigLoader.setIfPresent(tree, "input.path", input);
-    ConfigLoader.setIfPresent(tree, "input.format", format);
-    ConfigLoader.setIfPresent(tree, "output.path", output);
-    ConfigLoader.applySets(tree, sets);
-    RunConfig cfg = RunConfig.from(tree);
-    PipelineOptions options = BeamOptions.from(beamArgs, runnerConfig);
+    run.beamArgs = beamArgs;
+    RunConfig cfg = run.config();
+    PipelineOptions options = run.pipelineOptions();
     err.println("trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
         + " on " + options.getRunner().getSimpleName());
-    if (verbose) {
+    if (run.verbose) {
       err.println("effective configuration: " + cfg.masked());
     }
-    BatchIngest.Result r =
-        BatchIngest.run(cfg, options, new BatchIngest.Settings(overwrite, runId, Trainset.version(), line -> err.println("trainset: " + line)));
-    err.printf(
-        "trainset: done in %.1f s: %,d read, %,d written, %,d rejected -> %s%n",
-        r.duration().toMillis() / 1000.0, r.read(), r.written(), r.rejected(), r.output());
+    BatchIngest.Result r = BatchIngest.run(cfg, options, run.settings(line -> err.println("trainset: " + line)));
+    if (BatchIngest.ALREADY_COMPLETE.equals(r.status())) {
+      err.println("trainset: already complete: run " + r.runId() + " is in " + r.output() + "; nothing to do");
+    } else {
+      err.printf(
+          "trainset: done in %.1f s: %,d read, %,d written, %,d rejected -> %s%n",
+          r.duration().toMillis() / 1000.0, r.read(), r.written(), r.rejected(), r.output());
+    }
     ObjectNode result = new ObjectMapper().createObjectNode();
     result.put("status", r.status());
     result.put("runId", r.runId());

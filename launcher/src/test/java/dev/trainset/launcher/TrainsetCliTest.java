@@ -167,10 +167,11 @@ public class TrainsetCliTest {
   public void run_intoExistingOutput_exits2UnlessOverwrite() throws Exception {
     File out = tmp.newFolder("twice");
     assertEquals(0, cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString()).exit);
-    Outcome again = cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString());
+    // A different run (here: another run id) into a non-empty output is refused.
+    Outcome again = cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--run-id", "another");
     assertEquals(2, again.exit);
     assertEquals(List.of("trainset: error: output '" + out + "/' already exists and is not empty; pass --overwrite to replace it"), again.errorLines());
-    assertEquals(0, cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--overwrite").exit);
+    assertEquals(0, cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--run-id", "another", "--overwrite").exit);
   }
 
   @Test
@@ -189,6 +190,71 @@ public class TrainsetCliTest {
     assertEquals(o.err, 0, o.exit);
     assertEquals(299, o.result().at("/counts/written").asLong());
     assertEquals("FlinkRunner", JSON.readTree(new File(out, "manifest.json")).get("runner").asText());
+  }
+
+  @Test
+  public void run_sameRunIdTwice_secondIsAlreadyCompleteAndWritesNothing_newRunIdNeedsOverwrite() throws Exception {
+    File out = tmp.newFolder("retry");
+    String[] first = {"run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--run-id", "nightly-7"};
+    assertEquals(0, cli(first).exit);
+    File manifest = new File(out, "manifest.json");
+    long written = manifest.lastModified();
+    byte[] before = Files.readAllBytes(manifest.toPath());
+    Thread.sleep(20);
+
+    Outcome retry = cli(first);
+    assertEquals(retry.err, 0, retry.exit);
+    assertTrue(retry.err, retry.err.contains("trainset: already complete: run nightly-7 is in " + out + "/; nothing to do"));
+    assertEquals("already-complete", retry.result().get("status").asText());
+    assertEquals(310, retry.result().at("/counts/written").asLong());
+    assertEquals(written, manifest.lastModified());
+    assertEquals(new String(before, StandardCharsets.UTF_8), Files.readString(manifest.toPath()));
+
+    Outcome other = cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--run-id", "nightly-8");
+    assertEquals(2, other.exit);
+    Outcome replaced = cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--run-id", "nightly-8", "--overwrite");
+    assertEquals(0, replaced.exit);
+    assertEquals("nightly-8", JSON.readTree(manifest).get("runId").asText());
+  }
+
+  @Test
+  public void run_fillsDateAndRunIdTemplatesInTheOutputPath() throws Exception {
+    Outcome o =
+        cli("run", "--input", VERTEBRAL.toString(), "--output", tmp.getRoot() + "/trainsets/{date}/{runId}", "--date", "2026-01-31", "--run-id", "r1");
+    assertEquals(o.err, 0, o.exit);
+    assertTrue(new File(tmp.getRoot(), "trainsets/2026-01-31/r1/_SUCCESS").exists());
+    assertEquals(tmp.getRoot() + "/trainsets/2026-01-31/r1/", o.result().get("output").asText());
+  }
+
+  @Test
+  public void run_derivedRunIdDependsOnTheLogicalDate() throws Exception {
+    Outcome a = cli("run", "--input", VERTEBRAL.toString(), "--output", tmp.getRoot() + "/a", "--date", "2026-01-01");
+    Outcome b = cli("run", "--input", VERTEBRAL.toString(), "--output", tmp.getRoot() + "/b", "--date", "2026-01-02");
+    assertTrue(a.result().get("runId").asText().startsWith("20260101-"));
+    assertTrue(b.result().get("runId").asText().startsWith("20260102-"));
+  }
+
+  @Test
+  public void validate_goodConfig_printsThePlanAndWritesNothing() throws Exception {
+    File out = new File(tmp.getRoot(), "never-written");
+    Outcome o = cli("validate", "--input", HEART.toString(), "--output", out.toString(), "--run-id", "v1");
+    assertEquals(o.err, 0, o.exit);
+    assertTrue(o.out, o.out.contains("run id:   v1\n"));
+    assertTrue(o.out, o.out.contains("format csv"));
+    assertTrue(o.out, o.out.contains("schema:   13 columns, inferred from all 299 rows"));
+    assertTrue(o.out, o.out.contains(out + "/data/"));
+    assertTrue(o.out, o.out.contains("the output folder is empty or absent: the run will create it"));
+    assertTrue(o.out, o.out.endsWith("valid: nothing was written\n"));
+    assertFalse("validate wrote the output folder", out.exists());
+  }
+
+  @Test
+  public void validate_badConfig_namesTheKey() throws Exception {
+    Outcome o = cli("validate", "--input", HEART.toString(), "--output", tmp.getRoot() + "/x", "--set", "output.compression=lz4");
+    assertEquals(2, o.exit);
+    assertEquals(List.of("trainset: error: config key 'output.compression': expected one of snappy, zstd, gzip, none, got 'lz4'"), o.errorLines());
+    Outcome missing = cli("validate", "--input", "/nonexistent/*.csv", "--output", tmp.getRoot() + "/x");
+    assertEquals(3, missing.exit);
   }
 
   @Test

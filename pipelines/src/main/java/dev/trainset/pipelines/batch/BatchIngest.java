@@ -64,23 +64,54 @@ public final class BatchIngest {
   public record Result(
       String runId, String output, String status, long read, long written, long rejected, JsonNode manifest, Duration duration) {}
 
-  /** How a run is started: overwrite or not, the run id (null: derived), and where progress lines go. */
-  public record Settings(boolean overwrite, String runId, String version, Consumer<String> progress) {
+  /**
+   * How a run is started: overwrite or not, the run id (null: derived), the logical date ({@code {date}} in paths and
+   * part of the derived run id), and where progress lines go.
+   */
+  public record Settings(boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress) {
+    public Settings(boolean overwrite, String runId, String version, Consumer<String> progress) {
+      this(overwrite, runId, LocalDate.now(ZoneOffset.UTC), version, progress);
+    }
+
     public static Settings defaults() {
       return new Settings(false, null, "dev", line -> {});
     }
+  }
+
+  /** Status of a run whose output already holds a complete run with the same id: nothing was done. */
+  public static final String ALREADY_COMPLETE = "already-complete";
+
+  /**
+   * The run's paths and id: {@code {date}} filled in everywhere, the inputs listed, the run id derived (unless given)
+   * from the configuration, the inputs and the date, then {@code {runId}} filled in.
+   */
+  public record Plan(RunConfig config, List<Metadata> files, String runId) {}
+
+  public static Plan plan(RunConfig cfg, Settings settings) {
+    String date = settings.date().toString();
+    String inputPath = cfg.input().path().replace("{date}", date);
+    List<Metadata> files = Inputs.list(inputPath);
+    String runId = settings.runId() != null ? settings.runId() : deriveRunId(cfg, files, settings.date());
+    String outputPath = cfg.output().path().replace("{date}", date).replace("{runId}", runId);
+    return new Plan(cfg.withPaths(inputPath, outputPath), files, runId);
   }
 
   private BatchIngest() {}
 
   public static Result run(RunConfig cfg, PipelineOptions options, Settings settings) {
     Instant started = Instant.now();
-    List<Metadata> files = Inputs.list(cfg.input().path());
+    Plan plan = plan(cfg, settings);
+    cfg = plan.config();
+    List<Metadata> files = plan.files();
+    String runId = plan.runId();
+    OutputDir out = OutputDir.of(cfg.output().path());
+    Result done = alreadyComplete(out, runId, started);
+    if (done != null) {
+      return done;
+    }
     Format format = Formats.resolve(cfg.input(), files);
     FileFormat fileFormat = Formats.build(cfg.input(), format, files);
-    OutputDir out = OutputDir.of(cfg.output().path());
     out.prepare(settings.overwrite());
-    String runId = settings.runId() != null ? settings.runId() : deriveRunId(cfg, files);
 
     // Names the runner shows (Flink's job list): the run id, and which of the two jobs it is.
     options.setJobName(jobName("schema", runId));
@@ -169,6 +200,24 @@ public final class BatchIngest {
     return new Result(runId, out.root(), status, readCount, written, rejectedCount, manifest, duration);
   }
 
+  /** The result of the earlier run, when the output already holds a complete run with this id; otherwise null. */
+  private static Result alreadyComplete(OutputDir out, String runId, Instant started) {
+    if (!out.exists(OutputDir.SUCCESS) || !out.exists(OutputDir.MANIFEST)) {
+      return null;
+    }
+    try {
+      JsonNode m = MAPPER.readTree(out.read(OutputDir.MANIFEST));
+      if (!runId.equals(m.path("runId").asText())) {
+        return null;
+      }
+      return new Result(
+          runId, out.root(), ALREADY_COMPLETE, m.at("/counts/read").asLong(), m.at("/counts/written").asLong(),
+          m.at("/counts/rejected").asLong(), m, Duration.between(started, Instant.now()));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private static ObjectNode output(String name, String path, String format, String contentType, String compression, List<JsonNode> files) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("name", name);
@@ -225,16 +274,16 @@ public final class BatchIngest {
     return out;
   }
 
-  /** Derived from the effective configuration, the inputs (names, sizes, times) and today's UTC date. */
-  static String deriveRunId(RunConfig cfg, List<Metadata> files) {
+  /** Derived from the effective configuration, the inputs (names, sizes, times) and the logical date. */
+  static String deriveRunId(RunConfig cfg, List<Metadata> files, LocalDate date) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(cfg.effective().toString().getBytes(StandardCharsets.UTF_8));
       for (Metadata f : files) {
         d.update((f.resourceId() + "|" + f.sizeBytes() + "|" + f.lastModifiedMillis()).getBytes(StandardCharsets.UTF_8));
       }
-      String date = LocalDate.now(ZoneOffset.UTC).toString().replace("-", "");
-      return date + "-" + HexFormat.of().formatHex(d.digest()).substring(0, 10);
+      d.update(date.toString().getBytes(StandardCharsets.UTF_8));
+      return date.toString().replace("-", "") + "-" + HexFormat.of().formatHex(d.digest()).substring(0, 10);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -162,6 +162,16 @@ public record RunConfig(
     return s.charAt(0);
   }
 
+  /** This configuration with other input and output paths (after templates such as {@code {date}} are filled in). */
+  public RunConfig withPaths(String inputPath, String outputPath) {
+    return new RunConfig(
+        new Input(inputPath, input.format(), input.csv(), input.json()),
+        schema,
+        new Output(outputPath, output.formats(), output.compression(), output.rowGroupBytes()),
+        maxRejectedFraction,
+        effective);
+  }
+
   /** The configuration tree with secret-looking values replaced by {@code ***}. */
   public JsonNode masked() {
     return mask(effective.deepCopy());
