@@ -150,7 +150,14 @@ public class BatchIngestTest {
     assertEquals(1, cached.length);
     long cachedAt = cached[0].lastModified();
 
-    TrainsetException e = assertThrows(TrainsetException.class, () -> run(yaml));
+    // The same run again (same derived run id) is already complete and writes nothing.
+    assertEquals(BatchIngest.ALREADY_COMPLETE, run(yaml).status());
+    assertEquals(cachedAt, cached[0].lastModified());
+    // Another run into the non-empty output is refused.
+    TrainsetException e =
+        assertThrows(
+            TrainsetException.class,
+            () -> BatchIngest.run(TestData.config(yaml), TestData.direct(), new BatchIngest.Settings(false, "other", "test", l -> {})));
     assertEquals(TrainsetException.USAGE, e.exitCode());
     assertEquals("output '" + out + "/' already exists and is not empty; pass --overwrite to replace it", e.getMessage());
 
