@@ -111,7 +111,11 @@ public final class BatchIngest {
     }
     Format format = Formats.resolve(cfg.input(), files);
     FileFormat fileFormat = Formats.build(cfg.input(), format, files);
-    out.prepare(settings.overwrite());
+    if (out.interruptedRun(runId)) {
+      settings.progress().accept("an earlier run " + runId + " was interrupted; clearing its partial output and running again");
+    }
+    out.prepare(settings.overwrite(), runId);
+    out.write(OutputDir.RUN_MARKER, MAPPER.createObjectNode().put("runId", runId).put("startedAt", started.toString()).toString(), "application/json");
 
     // Names the runner shows (Flink's job list): the run id, and which of the two jobs it is.
     options.setJobName(jobName("schema", runId));

@@ -32,6 +32,8 @@ public final class OutputDir {
   public static final String MANIFEST = "manifest.json";
   public static final String SUCCESS = "_SUCCESS";
   public static final String WORK = "_trainset/";
+  /** Written when a run starts: its run id, so an interrupted run can be recognised and redone. */
+  public static final String RUN_MARKER = WORK + "run.json";
   static final String SCHEMA_CACHE_PREFIX = "schema-";
 
   private final String root;
@@ -62,11 +64,19 @@ public final class OutputDir {
    * folder that holds no trainset output is never deleted.
    */
   public void prepare(boolean overwrite) {
+    prepare(overwrite, null);
+  }
+
+  /**
+   * As {@link #prepare(boolean)}, and also clears, without {@code --overwrite}, the partial output of an interrupted
+   * run with the same run id (its run marker names it and there is no {@code _SUCCESS}): a retry redoes it.
+   */
+  public void prepare(boolean overwrite, String runId) {
     List<Metadata> existing = list();
     if (existing.isEmpty()) {
       return;
     }
-    if (!overwrite) {
+    if (!overwrite && !interruptedRun(runId)) {
       throw new TrainsetException(
           TrainsetException.USAGE,
           "output '" + root + "' already exists and is not empty; pass --overwrite to replace it");
@@ -87,8 +97,43 @@ public final class OutputDir {
     }
     try {
       FileSystems.delete(delete, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      removeEmptyLocalDirectories();
     } catch (IOException e) {
       throw new TrainsetException(TrainsetException.INTERNAL, "cannot clear output '" + root + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * On a local disk, deleting files leaves their emptied folders (such as an interrupted run's temporary folder);
+   * object stores have no folders, so there is nothing to do there.
+   */
+  private void removeEmptyLocalDirectories() throws IOException {
+    if (root.contains("://")) {
+      return;
+    }
+    java.nio.file.Path top = Paths.get(root);
+    try (var walk = java.nio.file.Files.walk(top)) {
+      for (java.nio.file.Path d : walk.filter(java.nio.file.Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!d.equals(top)) {
+          try (var entries = java.nio.file.Files.list(d)) {
+            if (entries.findAny().isEmpty()) {
+              java.nio.file.Files.delete(d);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Whether the folder holds the partial output of an unfinished run with this id. */
+  public boolean interruptedRun(String runId) {
+    if (runId == null || exists(SUCCESS) || !exists(RUN_MARKER)) {
+      return false;
+    }
+    try {
+      return runId.equals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(read(RUN_MARKER)).path("runId").asText());
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -1,0 +1,85 @@
+package dev.trainset.launcher;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedWriter;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.rules.Timeout;
+
+/**
+ * A run killed midway (SIGKILL while its Parquet files are being written, as a scheduler's timeout or a lost node
+ * would) leaves no _SUCCESS and no manifest; retrying the same run id works without --overwrite, and another run id
+ * is still refused.
+ */
+public class InterruptedRunIT {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+  @Rule public final Timeout timeout = Timeout.seconds(240);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private List<String> command(File in, File out, String runId) {
+    return new ArrayList<>(
+        List.of("java", "-jar", System.getProperty("trainset.jar"), "run", "--input", in.toString(), "--output", out.toString(), "--run-id", runId));
+  }
+
+  private static boolean writingParquet(File out) {
+    File data = new File(out, "data");
+    File[] temps = data.listFiles((d, n) -> n.startsWith(".temp-trainset-"));
+    if (temps == null || temps.length == 0) {
+      return false;
+    }
+    File[] parts = temps[0].listFiles();
+    return parts != null && parts.length > 0;
+  }
+
+  @Test
+  public void killedRun_leavesNoSuccess_andTheSameRunIdRerunsWithoutOverwrite() throws Exception {
+    File in = tmp.newFile("big.csv");
+    try (BufferedWriter w = Files.newBufferedWriter(in.toPath(), StandardCharsets.UTF_8)) {
+      w.write("id,a,b,label\n");
+      for (int i = 0; i < 600_000; i++) {
+        w.write(i + "," + (i % 997) * 0.5 + "," + (i * 7919L % 10007) + "," + (i % 3 == 0 ? "x" : "y") + "\n");
+      }
+    }
+    File out = new File(tmp.getRoot(), "out");
+
+    Process p = new ProcessBuilder(command(in, out, "r1")).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (!writingParquet(out) && p.isAlive() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue("the run was killed while writing (it had not finished)", p.isAlive() && writingParquet(out));
+    p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+    assertFalse(new File(out, "_SUCCESS").exists());
+    assertFalse(new File(out, "manifest.json").exists());
+
+    // Another run id does not get to delete what r1 left.
+    Process other = new ProcessBuilder(command(in, out, "r2")).redirectErrorStream(true).start();
+    String otherOut = new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(other.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(otherOut, 2, other.exitValue());
+
+    // The retry of r1 clears the partial output and completes.
+    Process retry = new ProcessBuilder(command(in, out, "r1")).redirectErrorStream(true).start();
+    String retryOut = new String(retry.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(retry.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(retryOut, 0, retry.exitValue());
+    assertTrue(retryOut, retryOut.contains("an earlier run r1 was interrupted; clearing its partial output and running again"));
+    assertTrue(new File(out, "_SUCCESS").exists());
+    JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    assertEquals(600_000, m.at("/counts/written").asLong());
+    assertEquals(0, new File(out, "data").listFiles((d, n) -> n.startsWith(".temp")).length);
+  }
+}
