@@ -1,24 +1,23 @@
 package dev.trainset.launcher;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.pipelines.batch.Formats;
 import dev.trainset.pipelines.batch.Inputs;
 import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.batch.SchemaResolver;
 import dev.trainset.pipelines.config.RunConfig;
+import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.schema.SchemaJson;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
-import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trainset schema}: prints the schema trainset would use for an input, writing nothing. */
@@ -26,17 +25,9 @@ import picocli.CommandLine.Option;
 final class SchemaCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--input", required = true, paramLabel = "PATH", description = "A file, glob or folder.")
-  String input;
+  @Mixin RunOptions run;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "csv, arff, json or jsonl (default: from the extension).")
-  String format;
-
-  @Option(names = "--config", paramLabel = "FILE", description = "A run file whose input settings to use.")
-  Path config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
-  List<String> sets = new ArrayList<>();
+  @CommandLine.Unmatched List<String> beamArgs = new java.util.ArrayList<>();
 
   @Option(names = "--sample", paramLabel = "N", description = "Infer from the first N rows instead of all rows.")
   Long sample;
@@ -44,34 +35,25 @@ final class SchemaCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the schema as JSON.")
   boolean json;
 
-  @Option(names = "--verbose", description = "Show Beam's logs and stack traces.")
-  boolean verbose;
-
-  @Option(names = "--runner-config", paramLabel = "FILE", description = "A runner configuration (runner-configs/direct.yaml, flink-local.yaml, ...).")
-  Path runnerConfig;
-
-  @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
-
   @Override
   public Integer call() throws Exception {
-    ObjectNode tree = ConfigLoader.load(config, System::getenv);
-    ConfigLoader.setIfPresent(tree, "input.path", input);
-    ConfigLoader.setIfPresent(tree, "input.format", format);
+    if (run.input == null && run.config == null) {
+      throw new TrainsetException(TrainsetException.USAGE, "trainset schema needs --input PATH (or --config FILE)");
+    }
+    run.beamArgs = beamArgs;
     if (sample != null) {
-      ConfigLoader.setIfPresent(tree, "schema.inference", "sample");
-      ConfigLoader.setIfPresent(tree, "schema.sampleRows", String.valueOf(sample));
+      run.sets.add("schema.inference=sample");
+      run.sets.add("schema.sampleRows=" + sample);
     }
     // The full-inference job writes its result to a scratch folder that is removed afterwards.
     Path scratch = Files.createTempDirectory("trainset-schema-");
-    ConfigLoader.setIfPresent(tree, "output.path", scratch.toString());
-    ConfigLoader.applySets(tree, sets);
+    run.output = scratch.toString();
     try {
-      RunConfig cfg = RunConfig.from(tree);
+      RunConfig cfg = run.config();
       List<Metadata> files = Inputs.list(cfg.input().path());
       RunConfig.Format f = Formats.resolve(cfg.input(), files);
       FileFormat ff = Formats.build(cfg.input(), f, files);
-      PipelineOptions options = BeamOptions.from(beamArgs, runnerConfig);
-      SchemaResolver.Resolved r = SchemaResolver.resolve(cfg, ff, files, OutputDir.of(scratch.toString()), options);
+      SchemaResolver.Resolved r = SchemaResolver.resolve(cfg, ff, files, OutputDir.of(scratch.toString()), run.pipelineOptions());
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(SchemaJson.toJson(r.schema(), r.nulls()).toPrettyString());
@@ -85,15 +67,9 @@ final class SchemaCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
-      deleteRecursively(scratch);
-    }
-  }
-
-  private static void deleteRecursively(Path p) {
-    try (var walk = Files.walk(p)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
-    } catch (java.io.IOException e) {
-      // scratch space; nothing to report
+      try (var walk = Files.walk(scratch)) {
+        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 }
