@@ -10,7 +10,6 @@ import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.schema.SchemaJson;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -46,9 +45,9 @@ final class SchemaCommand implements Callable<Integer> {
       run.sets.add("schema.sampleRows=" + sample);
     }
     // The full-inference job writes its result to a scratch folder that is removed afterwards.
-    Path scratch = Files.createTempDirectory("trainset-schema-");
-    run.output = scratch.toString();
-    try {
+    try (ScratchDir scratchDir = new ScratchDir("trainset-schema-")) {
+      Path scratch = scratchDir.path();
+      run.output = scratch.toString();
       RunConfig cfg = run.config();
       List<Metadata> files = Inputs.list(cfg.input().path());
       RunConfig.Format f = Formats.resolve(cfg.input(), files);
@@ -66,10 +65,6 @@ final class SchemaCommand implements Callable<Integer> {
         out.printf("%-32s %-12s %-9s %s%n", c.name(), c.describeType(), c.nullable() ? "yes" : "no", extra);
       }
       return 0;
-    } finally {
-      try (var walk = Files.walk(scratch)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 }

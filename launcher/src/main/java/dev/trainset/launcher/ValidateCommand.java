@@ -8,8 +8,6 @@ import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.parse.ColumnSpec;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
@@ -39,10 +37,9 @@ final class ValidateCommand implements Callable<Integer> {
     cfg = plan.config();
     RunConfig.Format format = Formats.resolve(cfg.input(), plan.files());
     FileFormat fileFormat = Formats.build(cfg.input(), format, plan.files());
-    Path scratch = Files.createTempDirectory("trainset-validate-");
-    try {
+    try (ScratchDir scratch = new ScratchDir("trainset-validate-")) {
       SchemaResolver.Resolved schema =
-          SchemaResolver.resolve(cfg, fileFormat, plan.files(), OutputDir.of(scratch.toString()), run.pipelineOptions());
+          SchemaResolver.resolve(cfg, fileFormat, plan.files(), OutputDir.of(scratch.path().toString()), run.pipelineOptions());
       long bytes = plan.files().stream().mapToLong(Metadata::sizeBytes).sum();
       OutputDir dir = OutputDir.of(cfg.output().path());
       out.printf("run id:   %s%n", plan.runId());
@@ -57,10 +54,6 @@ final class ValidateCommand implements Callable<Integer> {
       out.printf("rejects:  the run fails when more than %s of the records are rejected%n", cfg.maxRejectedFraction());
       out.println("valid: nothing was written");
       return 0;
-    } finally {
-      try (var walk = Files.walk(scratch)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 
@@ -68,14 +61,12 @@ final class ValidateCommand implements Callable<Integer> {
     if (dir.list().isEmpty()) {
       return "the output folder is empty or absent: the run will create it";
     }
-    if (dir.exists(OutputDir.SUCCESS)) {
-      try {
-        if (dir.read(OutputDir.MANIFEST).contains("\"runId\" : \"" + runId + "\"")) {
-          return "the output already holds this run, complete: a run would do nothing";
-        }
-      } catch (java.io.IOException e) {
-        // fall through
-      }
+    com.fasterxml.jackson.databind.JsonNode done = dir.completedManifest();
+    if (done != null && runId.equals(done.path("runId").asText())) {
+      return "the output already holds this run, complete: a run would do nothing";
+    }
+    if (dir.interruptedRun(runId)) {
+      return "the output holds an interrupted attempt of this run: a run will clear it and run again";
     }
     return run.overwrite
         ? "the output is not empty: --overwrite will replace it"

@@ -206,20 +206,13 @@ public final class BatchIngest {
 
   /** The result of the earlier run, when the output already holds a complete run with this id; otherwise null. */
   private static Result alreadyComplete(OutputDir out, String runId, Instant started) {
-    if (!out.exists(OutputDir.SUCCESS) || !out.exists(OutputDir.MANIFEST)) {
+    JsonNode m = out.completedManifest();
+    if (m == null || !runId.equals(m.path("runId").asText())) {
       return null;
     }
-    try {
-      JsonNode m = MAPPER.readTree(out.read(OutputDir.MANIFEST));
-      if (!runId.equals(m.path("runId").asText())) {
-        return null;
-      }
-      return new Result(
-          runId, out.root(), ALREADY_COMPLETE, m.at("/counts/read").asLong(), m.at("/counts/written").asLong(),
-          m.at("/counts/rejected").asLong(), m, Duration.between(started, Instant.now()));
-    } catch (IOException e) {
-      return null;
-    }
+    return new Result(
+        runId, out.root(), ALREADY_COMPLETE, m.at("/counts/read").asLong(), m.at("/counts/written").asLong(),
+        m.at("/counts/rejected").asLong(), m, Duration.between(started, Instant.now()));
   }
 
   private static ObjectNode output(String name, String path, String format, String contentType, String compression, List<JsonNode> files) {
@@ -282,11 +275,7 @@ public final class BatchIngest {
   static String deriveRunId(RunConfig cfg, List<Metadata> files, LocalDate date) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(cfg.effective().toString().getBytes(StandardCharsets.UTF_8));
-      for (Metadata f : files) {
-        d.update((f.resourceId() + "|" + f.sizeBytes() + "|" + f.lastModifiedMillis()).getBytes(StandardCharsets.UTF_8));
-      }
-      d.update(date.toString().getBytes(StandardCharsets.UTF_8));
+      d.update((cfg.effective() + "\n" + Inputs.identity(files) + date).getBytes(StandardCharsets.UTF_8));
       return date.toString().replace("-", "") + "-" + HexFormat.of().formatHex(d.digest()).substring(0, 10);
     } catch (Exception e) {
       throw new IllegalStateException(e);

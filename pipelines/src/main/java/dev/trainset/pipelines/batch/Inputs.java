@@ -50,6 +50,15 @@ public final class Inputs {
     return files;
   }
 
+  /** What identifies a run's inputs: each file's name, size and modification time, one per line. */
+  public static String identity(List<Metadata> files) {
+    StringBuilder b = new StringBuilder();
+    for (Metadata f : files) {
+      b.append(f.resourceId()).append('|').append(f.sizeBytes()).append('|').append(f.lastModifiedMillis()).append('\n');
+    }
+    return b.toString();
+  }
+
   private static List<Metadata> match(String spec) throws IOException {
     MatchResult r = FileSystems.match(spec, EmptyMatchTreatment.ALLOW);
     if (r.status() == MatchResult.Status.NOT_FOUND) {

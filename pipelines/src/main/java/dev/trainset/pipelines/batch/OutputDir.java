@@ -125,6 +125,18 @@ public final class OutputDir {
     }
   }
 
+  /** The manifest of a complete run (one with {@code _SUCCESS}) in this folder, or null. */
+  public com.fasterxml.jackson.databind.JsonNode completedManifest() {
+    if (!exists(SUCCESS) || !exists(MANIFEST)) {
+      return null;
+    }
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(read(MANIFEST));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** Whether the folder holds the partial output of an unfinished run with this id. */
   public boolean interruptedRun(String runId) {
     if (runId == null || exists(SUCCESS) || !exists(RUN_MARKER)) {

@@ -128,20 +128,11 @@ public final class SchemaResolver {
   static String fingerprint(FileFormat format, List<Metadata> files) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(MAPPER.writeValueAsBytes(MAPPER.valueToTree(describe(format))));
-      for (Metadata f : files) {
-        d.update((f.resourceId() + "|" + f.sizeBytes() + "|" + f.lastModifiedMillis() + "\n").getBytes(StandardCharsets.UTF_8));
-      }
+      d.update((format + "\n" + Inputs.identity(files)).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d.digest()).substring(0, 16);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static String describe(FileFormat format) {
-    if (format instanceof dev.trainset.transforms.io.csv.CsvFormat) {
-      return "csv " + ((dev.trainset.transforms.io.csv.CsvFormat) format).settings();
-    }
-    return format.name();
-  }
 }

@@ -5,10 +5,7 @@ import dev.trainset.transforms.parse.TableSchema;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import java.util.Collections;
@@ -72,10 +69,6 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
     Codec(CompressionCodecName parquet) {
       this.parquet = parquet;
     }
-
-    public static Codec parse(String s) {
-      return valueOf(s.trim().toUpperCase(Locale.ROOT));
-    }
   }
 
   public static final int DEFAULT_ROW_GROUP_BYTES = 64 * 1024 * 1024;
@@ -120,10 +113,9 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
     if (schema == null) {
       throw new IllegalStateException("WriteParquet: withSchema() is required");
     }
-    Map<String, String> conf = new HashMap<>();
     String dir = directory.endsWith("/") ? directory : directory + "/";
     String temp = dir + ".temp-trainset-" + UUID.randomUUID() + "/";
-    RowSink sink = new RowSink(AvroSchemas.toAvro(schema).toString(), codec, rowGroupBytes, conf, counter);
+    RowSink sink = new RowSink(AvroSchemas.toAvro(schema).toString(), codec, rowGroupBytes, counter);
     return rows.apply("WriteBundles", ParDo.of(new WriteBundleFn(sink, temp)))
         .setCoder(StringUtf8Coder.of())
         .apply("OneKey", WithKeys.of((Void) null))
@@ -215,29 +207,26 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
     private final String avroJson;
     private final Codec codec;
     private final int rowGroupBytes;
-    private final HashMap<String, String> conf;
     private final Counter written;
     private transient Schema avro;
     private transient ParquetIO.Sink parquet;
 
-    RowSink(String avroJson, Codec codec, int rowGroupBytes, Map<String, String> conf, String counter) {
+    RowSink(String avroJson, Codec codec, int rowGroupBytes, String counter) {
       this.avroJson = avroJson;
       this.codec = codec;
       this.rowGroupBytes = rowGroupBytes;
-      this.conf = new HashMap<>(conf);
       this.written = Metrics.counter(ReadRecords.METRICS_NAMESPACE, counter);
     }
 
     /** A fresh, unopened sink with the same settings. */
     RowSink copy() {
-      return new RowSink(avroJson, codec, rowGroupBytes, conf, written);
+      return new RowSink(avroJson, codec, rowGroupBytes, written);
     }
 
-    private RowSink(String avroJson, Codec codec, int rowGroupBytes, Map<String, String> conf, Counter written) {
+    private RowSink(String avroJson, Codec codec, int rowGroupBytes, Counter written) {
       this.avroJson = avroJson;
       this.codec = codec;
       this.rowGroupBytes = rowGroupBytes;
-      this.conf = new HashMap<>(conf);
       this.written = written;
     }
 
@@ -245,7 +234,7 @@ public final class WriteParquet extends PTransform<PCollection<Row>, PCollection
     public void open(WritableByteChannel channel) throws IOException {
       avro = new Schema.Parser().parse(avroJson);
       parquet =
-          ParquetIO.sink(avro).withCompressionCodec(codec.parquet).withRowGroupSize(rowGroupBytes).withConfiguration(conf);
+          ParquetIO.sink(avro).withCompressionCodec(codec.parquet).withRowGroupSize(rowGroupBytes);
       parquet.open(channel);
     }
 
