@@ -1,6 +1,9 @@
 package dev.trainset.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.pipelines.batch.BatchIngest;
+import dev.trainset.transforms.io.WriteSplits;
+import dev.trainset.transforms.prepare.Preparation;
 import dev.trainset.pipelines.batch.Formats;
 import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.batch.SchemaResolver;
@@ -48,13 +51,62 @@ final class ValidateCommand implements Callable<Integer> {
       for (ColumnSpec c : schema.schema().columns()) {
         out.printf("          %-30s %s%s%n", c.name(), c.describeType(), c.domain() == null ? "" : " " + c.domain());
       }
-      out.printf("output:   %s (%s, %s)%n", dir.root(), String.join(", ", cfg.output().formats()), cfg.output().compression().name().toLowerCase());
-      out.printf("          %s  %s  %s  %s%n", dir.path("data/"), dir.path("rejected/"), dir.path(OutputDir.MANIFEST), dir.path(OutputDir.SUCCESS));
+      Preparation prep = BatchIngest.preparation(cfg, schema.schema());
+      out.printf("columns:  %s%s%n", String.join(", ", prep.output().names()), prep.hasLabel() ? " (label first)" : "");
+      List<String> formats = new java.util.ArrayList<>();
+      cfg.output().formats().forEach(f -> formats.add(f.configName()));
+      if (cfg.output().mltable()) {
+        formats.add("mltable");
+      }
+      out.printf("output:   %s (%s; parquet compression %s)%n", dir.root(), String.join(", ", formats), cfg.output().compression().configName());
+      for (String split : cfg.split().names()) {
+        List<String> folders = new java.util.ArrayList<>();
+        cfg.output().formats().forEach(f -> folders.add(dir.path(WriteSplits.destination(split, f) + "/")));
+        out.printf("          %s%n", String.join("  ", folders));
+      }
+      out.printf("          %s  %s  %s  %s  %s%n", dir.path("rejected/"), dir.path(OutputDir.MANIFEST), dir.path(BatchIngest.STATS_FILE), dir.path(BatchIngest.REPORT_FILE), dir.path(OutputDir.SUCCESS));
+      RunConfig.SplitSettings split = cfg.split();
+      if (split.method() != RunConfig.SplitMethod.NONE) {
+        List<String> fr = new java.util.ArrayList<>();
+        for (int i = 0; i < split.names().size(); i++) {
+          fr.add(split.names().get(i) + " " + split.fractions().get(i).toPlainString());
+        }
+        out.printf("split:    %s, seed %d, %s%s%n", split.method().name().toLowerCase(java.util.Locale.ROOT), split.seed(), String.join(", ", fr),
+            split.groupBy() == null ? "" : ", grouped by " + split.groupBy());
+        JsonNode splitPlan = BatchIngest.planSplit(cfg, fileFormat, plan.files(), schema.schema(), OutputDir.of(scratch.path().toString()), run.pipelineOptions());
+        if (splitPlan != null) {
+          printPlan(out, splitPlan, split.names());
+        } else {
+          out.println("          (hash split: counts are known only after the run)");
+        }
+      }
       out.printf("          %s%n", outputState(dir, plan.runId()));
       out.printf("rejects:  the run fails when more than %s of the records are rejected%n", cfg.maxRejectedFraction());
       out.println("valid: nothing was written");
       return 0;
     }
+  }
+
+  /** The apportionment as a table: one line per class, one column per split, and the totals. */
+  static void printPlan(PrintWriter out, JsonNode plan, List<String> splits) {
+    String unit = plan.path("unit").asText("row");
+    StringBuilder head = new StringBuilder(String.format("          %-20s", unit.equals("group") ? "class (groups)" : "class (rows)"));
+    for (String s : splits) {
+      head.append(String.format(" %12s", s));
+    }
+    out.println(head);
+    plan.path("apportionment").fields().forEachRemaining(e -> {
+      StringBuilder line = new StringBuilder(String.format("          %-20s", e.getKey()));
+      for (String s : splits) {
+        line.append(String.format(" %,12d", e.getValue().path(s).asLong()));
+      }
+      out.println(line);
+    });
+    StringBuilder total = new StringBuilder(String.format("          %-20s", "total"));
+    for (String s : splits) {
+      total.append(String.format(" %,12d", plan.path("totals").path(s).asLong()));
+    }
+    out.println(total);
   }
 
   private String outputState(OutputDir dir, String runId) {

@@ -96,7 +96,7 @@ public class FlinkClusterIT {
     List<String> rows = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT * FROM read_parquet('" + out + "/data/*.parquet') ORDER BY ALL")) {
+        ResultSet rs = st.executeQuery("SELECT * FROM read_parquet('" + out + "/data/parquet/*.parquet') ORDER BY ALL")) {
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {
         StringBuilder b = new StringBuilder();

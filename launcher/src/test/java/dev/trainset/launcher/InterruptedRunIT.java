@@ -34,8 +34,7 @@ public class InterruptedRunIT {
   }
 
   private static boolean writingParquet(File out) {
-    File data = new File(out, "data");
-    File[] temps = data.listFiles((d, n) -> n.startsWith(".temp-trainset-"));
+    File[] temps = out.listFiles((d, n) -> n.startsWith(".temp-trainset-"));
     if (temps == null || temps.length == 0) {
       return false;
     }
@@ -80,6 +79,6 @@ public class InterruptedRunIT {
     assertTrue(new File(out, "_SUCCESS").exists());
     JsonNode m = JSON.readTree(new File(out, "manifest.json"));
     assertEquals(600_000, m.at("/counts/written").asLong());
-    assertEquals(0, new File(out, "data").listFiles((d, n) -> n.startsWith(".temp")).length);
+    assertEquals(0, out.listFiles((d, n) -> n.startsWith(".temp")).length);
   }
 }

@@ -124,7 +124,7 @@ public class TrainsetCliTest {
     Outcome o = cli("run", "--config", cfg.toString());
     assertEquals(2, o.exit);
     assertEquals(
-        List.of("trainset: error: config key 'output.compresion': unknown key (known keys here: compression, formats, path, rowGroupSize)"),
+        List.of("trainset: error: config key 'output.compresion': unknown key (known keys here: compression, formats, path, rowGroupSize, textCompression)"),
         o.errorLines());
     assertNoStackTrace(o);
   }
@@ -242,7 +242,7 @@ public class TrainsetCliTest {
     assertTrue(o.out, o.out.contains("run id:   v1\n"));
     assertTrue(o.out, o.out.contains("format csv"));
     assertTrue(o.out, o.out.contains("schema:   13 columns, inferred from all 299 rows"));
-    assertTrue(o.out, o.out.contains(out + "/data/"));
+    assertTrue(o.out, o.out.contains(out + "/data/parquet/"));
     assertTrue(o.out, o.out.contains("the output folder is empty or absent: the run will create it"));
     assertTrue(o.out, o.out.endsWith("valid: nothing was written\n"));
     assertFalse("validate wrote the output folder", out.exists());

@@ -13,7 +13,23 @@ import dev.trainset.transforms.errors.WriteRejected;
 import dev.trainset.transforms.io.DescribeFiles;
 import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.io.ReadRecords;
-import dev.trainset.transforms.io.parquet.WriteParquet;
+import dev.trainset.pipelines.config.RunConfig.SplitMethod;
+import dev.trainset.pipelines.config.RunConfig.SplitSettings;
+import dev.trainset.transforms.errors.CountReasons;
+import dev.trainset.transforms.io.OutputFormat;
+import dev.trainset.transforms.io.RowFileSink;
+import dev.trainset.transforms.io.WriteSplits;
+import dev.trainset.transforms.io.csv.SageMakerCsvSink;
+import dev.trainset.transforms.io.json.JsonLinesSink;
+import dev.trainset.transforms.io.parquet.ParquetRowSink;
+import dev.trainset.transforms.parse.TableSchema;
+import dev.trainset.transforms.prepare.Preparation;
+import dev.trainset.transforms.split.CountLeakage;
+import dev.trainset.transforms.split.RowHash;
+import dev.trainset.transforms.split.SplitPlan;
+import dev.trainset.transforms.stats.ComputeStats;
+import java.util.Locale;
+import org.apache.beam.sdk.values.KV;
 import dev.trainset.transforms.schema.SchemaJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -123,42 +139,79 @@ public final class BatchIngest {
     options.setJobName(jobName("ingest", runId));
     settings.progress().accept("schema (" + schema.source() + "): " + schema.schema());
 
+    Preparation prep = preparation(cfg, schema.schema());
+    List<String> splitNames = cfg.split().names();
+    SplitSettings splitSettings = cfg.split();
+
     Pipeline p = Pipeline.create(options);
     PCollectionTuple read =
-        p.apply("ReadRecords", ReadRecords.from(paths(files)).withFormat(fileFormat).withSchema(schema.schema()));
+        p.apply(
+            "ReadRecords",
+            ReadRecords.from(paths(files)).withFormat(fileFormat).withSchema(schema.schema()).withPreparation(prep));
     PCollection<Row> rows = read.get(ReadRecords.ROWS);
     PCollection<RejectedRecord> rejected = read.get(ReadRecords.REJECTED);
 
-    PCollection<String> dataFilenames =
-        rows.apply(
-            "WriteParquet[" + DATA + "]",
-            WriteParquet.to(out.path(DATA + "/"))
-                .withSchema(schema.schema())
-                .withCodec(cfg.output().compression())
-                .withRowGroupBytes((int) cfg.output().rowGroupBytes()));
-    WriteFilesResult<Void> rejects = rejected.apply("WriteRejected", WriteRejected.to(out.path(REJECTED + "/")));
+    SplitStage.Result split;
+    try {
+      split = SplitStage.apply(rows, splitSettings, prep);
+    } catch (Preparation.InvalidSetting e) {
+      throw TrainsetException.config(e.key(), e.getMessage().substring(e.key().length() + 2));
+    }
+    PCollection<KV<Integer, Row>> bySplit = split.rows();
 
+    WriteSplits write = WriteSplits.to(out.root(), splitNames);
+    for (OutputFormat f : cfg.output().formats()) {
+      write = write.withFormat(f, sink(f, prep, cfg.output()), extension(f, cfg.output()));
+    }
     PCollection<String> dataFiles =
-        dataFilenames.apply("DescribeFiles[" + DATA + "]", DescribeFiles.of(DATA, DescribeFiles.RowCount.PARQUET_FOOTER));
+        bySplit.apply("WriteSplits", write).apply("DescribeFiles[splits]", DescribeFiles.create());
+    WriteFilesResult<Void> rejects = rejected.apply("WriteRejected", WriteRejected.to(out.path(REJECTED + "/")));
     PCollection<String> rejectFiles =
         rejects
             .getPerDestinationOutputFilenames()
             .apply("RejectedFilenames", Values.create())
-            .apply("DescribeFiles[" + REJECTED + "]", DescribeFiles.of(REJECTED, DescribeFiles.RowCount.LINES));
-    PCollectionList.of(dataFiles)
-        .and(rejectFiles)
-        .apply("AllFiles", Flatten.pCollections())
-        .apply("WriteFileList", TextIO.write().to(out.path(OutputDir.WORK + "files")).withSuffix(".jsonl").withoutSharding());
+            .apply("DescribeFiles[" + REJECTED + "]", DescribeFiles.of(REJECTED));
+    PCollectionList<String> results =
+        PCollectionList.of(dataFiles)
+            .and(rejectFiles)
+            .and(bySplit.apply("Statistics", ComputeStats.of(splitNames, prep.output(), prep.hasLabel())))
+            .and(rejected.apply("RejectionReasons", CountReasons.create()));
+    if (split.plan() != null) {
+      results = results.and(split.plan());
+    }
+    if (splitNames.size() > 1) {
+      results = results.and(bySplit.apply("LeakageCheck", CountLeakage.of(prep.hasLabel() ? 1 : 0)));
+    }
+    results
+        .apply("AllResults", Flatten.pCollections())
+        .apply("WriteResults", TextIO.write().to(out.path(OutputDir.WORK + "results")).withSuffix(".jsonl").withoutSharding());
 
     PipelineResult result = runToCompletion(p, "ingest", settings.progress());
     long readCount = counter(result, "read");
-    Map<String, List<JsonNode>> described = readFileList(out);
-    long written = sumRows(described.get(DATA));
-    long rejectedCount = sumRows(described.get(REJECTED));
-    if (readCount != written + rejectedCount) {
+    long duplicates = splitSettings.dedupe() ? counter(result, "duplicates") : 0;
+    Results res = readResults(out);
+    long rejectedCount = sumRows(res.files.get(REJECTED));
+    long written = 0;
+    for (String name : splitNames) {
+      written += sumRows(res.files.get(WriteSplits.destination(name, cfg.output().formats().get(0))));
+    }
+    for (OutputFormat f : cfg.output().formats()) {
+      long rowsOfFormat = 0;
+      for (String name : splitNames) {
+        rowsOfFormat += sumRows(res.files.get(WriteSplits.destination(name, f)));
+      }
+      if (rowsOfFormat != written) {
+        throw new TrainsetException(
+            TrainsetException.INTERNAL,
+            "the " + f.configName() + " files hold " + rowsOfFormat + " rows, the " + cfg.output().formats().get(0).configName()
+                + " files " + written + " (output " + out.root() + " left without " + OutputDir.SUCCESS + ")");
+      }
+    }
+    if (readCount != written + rejectedCount + duplicates) {
       throw new TrainsetException(
           TrainsetException.INTERNAL,
           "counts do not reconcile: read " + readCount + ", written " + written + ", rejected " + rejectedCount
+              + (splitSettings.dedupe() ? ", duplicates removed " + duplicates : "")
               + " (output " + out.root() + " left without " + OutputDir.SUCCESS + ")");
     }
 
@@ -182,11 +235,92 @@ public final class BatchIngest {
     ObjectNode schemaNode = manifest.putObject("schema");
     schemaNode.put("source", schema.source());
     schemaNode.set("columns", SchemaJson.toJson(schema.schema(), null));
+    ObjectNode prepared = manifest.putObject("columns");
+    prepared.put("label", prep.hasLabel() ? prep.output().column(0).name() : null);
+    prepared.set("output", SchemaJson.toJson(prep.output(), null));
     ObjectNode counts = manifest.putObject("counts");
     counts.put("read", readCount).put("written", written).put("rejected", rejectedCount);
+    if (splitSettings.dedupe()) {
+      counts.put("duplicatesRemoved", duplicates);
+    }
+
     ArrayNode outputs = manifest.putArray("outputs");
-    outputs.add(output(DATA, out.path(DATA + "/"), "parquet", "application/x-parquet", cfg.output().compression().name().toLowerCase(), described.get(DATA)));
-    outputs.add(output(REJECTED, out.path(REJECTED + "/"), "jsonl", "application/jsonlines", "none", described.get(REJECTED)));
+    ObjectNode splitsNode = manifest.putObject("splits");
+    ObjectNode statsJson = MAPPER.createObjectNode();
+    statsJson.put("runId", runId);
+    ObjectNode statsSplits = statsJson.putObject("splits");
+    for (String name : splitNames) {
+      JsonNode st = res.stats.get(name);
+      ObjectNode sn = splitsNode.putObject(name);
+      sn.put("rows", st == null ? 0 : st.path("rows").asLong());
+      ObjectNode cc = sn.putObject("classCounts");
+      if (st != null && st.has("classCounts")) {
+        cc.setAll((ObjectNode) st.get("classCounts"));
+      }
+      ArrayNode splitOutputs = sn.putArray("outputs");
+      for (OutputFormat f : cfg.output().formats()) {
+        String dest = WriteSplits.destination(name, f);
+        ObjectNode o =
+            output(dest, out.path(dest + "/"), f.configName(), f.contentType(), compression(f, cfg.output()), res.files.get(dest));
+        o.put("split", name);
+        outputs.add(o);
+        splitOutputs.add(o);
+      }
+      if (cfg.output().mltable()) {
+        String parquetDest = WriteSplits.destination(name, OutputFormat.PARQUET);
+        String text = mlTable(OutputFormat.PARQUET.folder());
+        out.write(name + "/" + MLTABLE_FILE, text, "application/yaml");
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("name", name + "/" + MLTABLE_FILE);
+        o.put("split", name);
+        o.put("path", out.path(name + "/"));
+        o.put("format", "mltable");
+        o.put("contentType", "application/yaml");
+        o.put("rows", sumRows(res.files.get(parquetDest)));
+        o.put("dataFrom", parquetDest);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        o.putArray("files")
+            .addObject()
+            .put("path", out.path(name + "/" + MLTABLE_FILE))
+            .put("bytes", bytes.length)
+            .put("sha256", sha256(bytes));
+        outputs.add(o);
+        splitOutputs.add(o);
+      }
+      if (st != null) {
+        statsSplits.set(name, st);
+      }
+    }
+    outputs.add(output(REJECTED, out.path(REJECTED + "/"), "jsonl", "application/jsonlines", "none", res.files.get(REJECTED)));
+
+    if (splitSettings.method() != SplitMethod.NONE) {
+      ObjectNode sp = manifest.putObject("split");
+      sp.put("method", splitSettings.method().name().toLowerCase(Locale.ROOT));
+      ObjectNode fr = sp.putObject("fractions");
+      for (int i = 0; i < splitNames.size(); i++) {
+        fr.put(splitNames.get(i), splitSettings.fractions().get(i));
+      }
+      sp.put("seed", splitSettings.seed());
+      sp.put("rowHash", RowHash.VERSION);
+      if (splitSettings.groupBy() != null) {
+        sp.put("groupBy", splitSettings.groupBy());
+      }
+      if (splitSettings.key() != null) {
+        sp.put("key", splitSettings.key());
+      }
+      sp.put("dedupe", splitSettings.dedupe());
+      if (res.plan != null) {
+        sp.put("unit", res.plan.get("unit").asText());
+        sp.set("apportionment", res.plan.get("apportionment"));
+        sp.set("totals", res.plan.get("totals"));
+      }
+      ObjectNode leak = manifest.putObject("leakage");
+      leak.put("featureVectorsInSeveralSplits", res.leakage == null ? 0 : res.leakage.get("featureVectors").asLong());
+      leak.put("rows", res.leakage == null ? 0 : res.leakage.get("rows").asLong());
+    }
+    statsJson.set("rejectionReasons", res.reasons == null ? MAPPER.createArrayNode() : res.reasons.get("top"));
+    manifest.put("statistics", STATS_FILE);
+    manifest.put("report", REPORT_FILE);
     manifest.set("config", cfg.masked());
     if (tooMany) {
       manifest.put(
@@ -195,6 +329,8 @@ public final class BatchIngest {
               "%d of %d records rejected (%.2f%%), more than maxRejectedFraction %s",
               rejectedCount, readCount, 100 * fraction, cfg.maxRejectedFraction()));
     }
+    out.write(STATS_FILE, pretty(statsJson), "application/json");
+    out.write(REPORT_FILE, Report.html(manifest, statsJson), "text/html");
     out.write(OutputDir.MANIFEST, pretty(manifest), "application/json");
     if (tooMany) {
       throw TrainsetException.data(
@@ -202,6 +338,97 @@ public final class BatchIngest {
     }
     out.write(OutputDir.SUCCESS, "", "text/plain");
     return new Result(runId, out.root(), status, readCount, written, rejectedCount, manifest, duration);
+  }
+
+  public static final String STATS_FILE = "stats.json";
+  public static final String REPORT_FILE = "report.html";
+  public static final String MLTABLE_FILE = "MLTable";
+
+  /**
+   * A dry run of the split: reads and prepares every row and computes the plan, writing nothing but a scratch file.
+   *
+   * @return the plan as JSON ({@code apportionment}, {@code totals}), or null for methods without one
+   */
+  public static JsonNode planSplit(
+      RunConfig cfg, FileFormat fileFormat, List<Metadata> files, TableSchema schema, OutputDir scratch, PipelineOptions options) {
+    Preparation prep = preparation(cfg, schema);
+    Pipeline p = Pipeline.create(options);
+    PCollection<Row> rows =
+        p.apply("ReadRecords", ReadRecords.from(paths(files)).withFormat(fileFormat).withSchema(schema).withPreparation(prep))
+            .get(ReadRecords.ROWS);
+    PCollection<String> plan;
+    try {
+      plan = SplitStage.planOnly(rows, cfg.split(), prep);
+    } catch (Preparation.InvalidSetting e) {
+      throw TrainsetException.config(e.key(), e.getMessage().substring(e.key().length() + 2));
+    }
+    if (plan == null) {
+      return null;
+    }
+    plan.apply("WritePlan", TextIO.write().to(scratch.path("plan")).withSuffix(".json").withoutSharding());
+    runToCompletion(p, "split plan", null);
+    try {
+      return MAPPER.readTree(scratch.read("plan.json"));
+    } catch (IOException e) {
+      throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the split plan: " + e.getMessage(), e);
+    }
+  }
+
+  /** The preparation for the resolved schema; a setting that does not fit the data is a configuration error. */
+  public static Preparation preparation(RunConfig cfg, TableSchema schema) {
+    Preparation prep;
+    try {
+      prep = Preparation.of(schema, cfg.prepare());
+    } catch (Preparation.InvalidSetting e) {
+      throw TrainsetException.config(e.key(), e.getMessage().substring(e.key().length() + 2));
+    }
+    if (cfg.output().formats().contains(OutputFormat.SAGEMAKER_CSV)) {
+      List<String> problems = SageMakerCsvSink.problems(prep.output(), prep.hasLabel());
+      if (!problems.isEmpty()) {
+        throw TrainsetException.config("output.formats", problems.get(0));
+      }
+    }
+    return prep;
+  }
+
+  private static RowFileSink sink(OutputFormat f, Preparation prep, RunConfig.Output o) {
+    switch (f) {
+      case PARQUET:
+        return new ParquetRowSink(prep.output(), o.compression(), (int) o.rowGroupBytes());
+      case SAGEMAKER_CSV:
+        return SageMakerCsvSink.of(prep.output(), prep.hasLabel(), o.textGzip());
+      case JSONL:
+        return new JsonLinesSink(prep.output().names(), o.textGzip());
+      default:
+        throw new IllegalStateException("no sink for " + f);
+    }
+  }
+
+  private static String extension(OutputFormat f, RunConfig.Output o) {
+    return f == OutputFormat.PARQUET || !o.textGzip() ? f.extension() : f.extension() + ".gz";
+  }
+
+  private static String compression(OutputFormat f, RunConfig.Output o) {
+    return f == OutputFormat.PARQUET ? o.compression().configName() : o.textGzip() ? "gzip" : "none";
+  }
+
+  /** Azure ML's MLTable over the Parquet files of one split (paths relative to the split folder). */
+  static String mlTable(String parquetFolder) {
+    return "$schema: https://azuremlschemas.azureedge.net/latest/MLTable.schema.json\n"
+        + "type: mltable\n"
+        + "paths:\n"
+        + "  - pattern: ./" + parquetFolder + "/*.parquet\n"
+        + "transformations:\n"
+        + "  - read_parquet:\n"
+        + "      include_path_column: false\n";
+  }
+
+  private static String sha256(byte[] b) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The result of the earlier run, when the output already holds a complete run with this id; otherwise null. */
@@ -246,19 +473,47 @@ public final class BatchIngest {
     return n;
   }
 
-  private static Map<String, List<JsonNode>> readFileList(OutputDir out) {
-    Map<String, List<JsonNode>> byOutput = new LinkedHashMap<>();
+  /** What the job wrote to {@code _trainset/results.jsonl}: file descriptions, statistics, the plan, leakage. */
+  private static final class Results {
+    final Map<String, List<JsonNode>> files = new LinkedHashMap<>();
+    final Map<String, JsonNode> stats = new LinkedHashMap<>();
+    JsonNode plan;
+    JsonNode leakage;
+    JsonNode reasons;
+  }
+
+  private static Results readResults(OutputDir out) {
+    Results r = new Results();
     try {
-      for (String line : out.read(OutputDir.WORK + "files.jsonl").split("\n")) {
-        if (!line.isBlank()) {
-          JsonNode n = MAPPER.readTree(line);
-          byOutput.computeIfAbsent(n.get("output").asText(), k -> new ArrayList<>()).add(n);
+      for (String line : out.read(OutputDir.WORK + "results.jsonl").split("\n")) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode n = MAPPER.readTree(line);
+        String kind = n.path("kind").asText("file");
+        switch (kind) {
+          case "stats":
+            ObjectNode st = ((ObjectNode) n).deepCopy();
+            st.remove("kind");
+            r.stats.put(st.remove("split").asText(), st);
+            break;
+          case "plan":
+            r.plan = n;
+            break;
+          case "leakage":
+            r.leakage = n;
+            break;
+          case "reasons":
+            r.reasons = n;
+            break;
+          default:
+            r.files.computeIfAbsent(n.get("output").asText(), k -> new ArrayList<>()).add(n);
         }
       }
     } catch (IOException e) {
-      throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the list of written files: " + e.getMessage(), e);
+      throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the job's results: " + e.getMessage(), e);
     }
-    return byOutput;
+    return r;
   }
 
   static String jobName(String step, String runId) {
@@ -314,7 +569,15 @@ public final class BatchIngest {
     } catch (RuntimeException e) {
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
+        if (root instanceof SplitPlan.TooFewUnits) {
+          break;
+        }
         root = root.getCause();
+      }
+      if (root instanceof SplitPlan.TooFewUnits
+          || String.valueOf(root.getMessage()).contains("split.allowEmptySplitClasses")) {
+        String m = root.getMessage();
+        throw TrainsetException.data(m.substring(m.indexOf("class '")));
       }
       throw new TrainsetException(
           TrainsetException.INTERNAL, "the " + what + " job failed: " + root.getClass().getSimpleName() + ": " + root.getMessage(), e);

@@ -219,6 +219,25 @@ final class ConfigNode {
     return path;
   }
 
+  /** Whether this node exists in the configuration. */
+  boolean present() {
+    return node != null;
+  }
+
+  boolean isObject(String name) {
+    JsonNode v = node == null ? null : node.get(name);
+    return v != null && v.isObject();
+  }
+
+  /** The keys of this mapping, in order. */
+  List<String> names() {
+    List<String> out = new ArrayList<>();
+    if (node != null) {
+      node.fieldNames().forEachRemaining(out::add);
+    }
+    return out;
+  }
+
   private static String describe(JsonNode v) {
     if (v.isObject()) {
       return "a mapping";

@@ -2,7 +2,10 @@ package dev.trainset.pipelines.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trainset.transforms.io.parquet.WriteParquet.Codec;
+import dev.trainset.transforms.io.OutputFormat;
+import dev.trainset.transforms.io.parquet.ParquetRowSink.Codec;
+import dev.trainset.transforms.prepare.Preparation;
+import java.math.BigDecimal;
 import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.CsvSettings;
 import dev.trainset.transforms.parse.JsonSettings;
@@ -21,12 +24,20 @@ import java.util.regex.Pattern;
  *
  * @param input where and how to read
  * @param schema how to find the schema
+ * @param prepare label, column selection and missing values ({@code label}, {@code columns}, {@code missing})
+ * @param split how rows are split ({@code split})
  * @param output where and how to write
  * @param maxRejectedFraction the run fails when rejected / read exceeds it (0: any bad record fails the run)
  * @param effective the merged configuration tree, for the manifest (mask it with {@link #masked})
  */
 public record RunConfig(
-    Input input, SchemaSettings schema, Output output, double maxRejectedFraction, JsonNode effective) {
+    Input input,
+    SchemaSettings schema,
+    Preparation.Settings prepare,
+    SplitSettings split,
+    Output output,
+    double maxRejectedFraction,
+    JsonNode effective) {
 
   public static final double DEFAULT_MAX_REJECTED_FRACTION = 0.01;
 
@@ -60,13 +71,57 @@ public record RunConfig(
 
   public record SchemaSettings(Inference inference, long sampleRows, Map<String, ColumnType> columns) {}
 
+  /** Split methods. */
+  public enum SplitMethod {
+    /** Exact per-class apportionment, seeded. */
+    STRATIFIED,
+    /** Exact split totals, seeded, not stratified. */
+    RANDOM,
+    /** bucket = hash(key, seed): deterministic, not exact, needs no pass over the data. */
+    HASH,
+    /** No split: one output, {@code data}. */
+    NONE
+  }
+
+  /**
+   * @param method the method
+   * @param names split names, in order
+   * @param fractions one per split, exact decimals summing to 1
+   * @param seed the seed
+   * @param groupBy a column whose rows stay together, or null
+   * @param key the column hashed by {@code method: hash} (null: the whole row, or groupBy)
+   * @param allowEmptySplitClasses allow a class with fewer rows (or groups) than splits
+   * @param dedupe remove identical rows before splitting
+   */
+  public record SplitSettings(
+      SplitMethod method,
+      List<String> names,
+      List<BigDecimal> fractions,
+      long seed,
+      String groupBy,
+      String key,
+      boolean allowEmptySplitClasses,
+      boolean dedupe) {
+    public static final String UNSPLIT = "data";
+
+    public static SplitSettings none() {
+      return new SplitSettings(SplitMethod.NONE, List.of(UNSPLIT), List.of(BigDecimal.ONE), DEFAULT_SEED, null, null, false, false);
+    }
+  }
+
+  public static final long DEFAULT_SEED = 42;
+
   /**
    * @param path the run's output folder
-   * @param formats output formats (this version writes {@code parquet})
+   * @param formats file formats, in the order given
+   * @param mltable also write an Azure ML {@code MLTable} file per split (over the Parquet files)
    * @param compression Parquet compression
+   * @param textGzip gzip CSV and JSON Lines files ({@code .csv.gz})
    * @param rowGroupBytes Parquet row-group size in bytes
    */
-  public record Output(String path, List<String> formats, Codec compression, long rowGroupBytes) {}
+  public record Output(
+      String path, List<OutputFormat> formats, boolean mltable, Codec compression, boolean textGzip, long rowGroupBytes) {}
+
 
   private static final Pattern SECRET_KEY =
       Pattern.compile("(?i).*(secret|password|passwd|token|credential|accesskey|access_key|sas|connectionstring|apikey|api_key).*");
@@ -74,7 +129,7 @@ public record RunConfig(
   /** Binds and validates a merged configuration tree. */
   public static RunConfig from(JsonNode tree) {
     ConfigNode root = ConfigNode.root(tree);
-    root.allowOnly("input", "schema", "output", "maxRejectedFraction");
+    root.allowOnly("input", "schema", "label", "columns", "missing", "split", "output", "maxRejectedFraction");
 
     ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json");
     String path = in.requiredString("path");
@@ -109,12 +164,38 @@ public record RunConfig(
             sch.longValue("sampleRows", 10_000, 1),
             overrides);
 
-    ConfigNode out = root.object("output").allowOnly("path", "formats", "compression", "rowGroupSize");
-    List<String> formats = out.strings("formats", List.of("parquet"));
-    for (String f : formats) {
-      if (!f.equals("parquet")) {
-        throw TrainsetException.config("output.formats", "unsupported format '" + f + "' (this version writes: parquet)");
+    Preparation.Settings prepare = prepare(root);
+    SplitSettings split = split(root.object("split"), prepare);
+
+    ConfigNode out = root.object("output").allowOnly("path", "formats", "compression", "textCompression", "rowGroupSize");
+    List<OutputFormat> formats = new ArrayList<>();
+    boolean mltable = false;
+    for (String f : out.strings("formats", List.of("parquet"))) {
+      if (f.trim().equalsIgnoreCase("mltable")) {
+        mltable = true;
+        if (!formats.contains(OutputFormat.PARQUET)) {
+          formats.add(OutputFormat.PARQUET);
+        }
+        continue;
       }
+      OutputFormat of = OutputFormat.parse(f);
+      if (of == null) {
+        throw TrainsetException.config(
+            "output.formats", "unknown format '" + f + "' (expected parquet, sagemaker-csv, jsonl or mltable)");
+      }
+      if (!formats.contains(of)) {
+        formats.add(of);
+      }
+    }
+    if (formats.isEmpty()) {
+      throw TrainsetException.config("output.formats", "needs at least one format");
+    }
+    if (formats.contains(OutputFormat.SAGEMAKER_CSV) && prepare.label() == null) {
+      throw TrainsetException.config("output.formats", "sagemaker-csv needs a label in the first column: set label.column");
+    }
+    String textCompression = out.string("textCompression", "none").trim().toLowerCase(Locale.ROOT);
+    if (!textCompression.equals("none") && !textCompression.equals("gzip")) {
+      throw TrainsetException.config("output.textCompression", "expected none or gzip, got '" + textCompression + "'");
     }
     long rowGroup = out.bytes("rowGroupSize", 64L * 1024 * 1024);
     if (rowGroup > Integer.MAX_VALUE) {
@@ -122,11 +203,133 @@ public record RunConfig(
     }
     Output output =
         new Output(
-            out.requiredString("path"), formats, out.enumValue("compression", Codec.class, Codec.SNAPPY), rowGroup);
+            out.requiredString("path"),
+            List.copyOf(formats),
+            mltable,
+            out.enumValue("compression", Codec.class, Codec.SNAPPY),
+            textCompression.equals("gzip"),
+            rowGroup);
 
     double maxRejected = root.fraction("maxRejectedFraction", DEFAULT_MAX_REJECTED_FRACTION);
-    return new RunConfig(new Input(path, format, csvSettings, jsonSettings), schema, output, maxRejected, tree);
+    return new RunConfig(new Input(path, format, csvSettings, jsonSettings), schema, prepare, split, output, maxRejected, tree);
   }
+
+  private static Preparation.Settings prepare(ConfigNode root) {
+    ConfigNode label = root.object("label").allowOnly("column", "map", "unmapped", "required");
+    String column = label.string("column", null);
+    Map<String, String> map = label.stringMap("map");
+    if (column == null && (!map.isEmpty() || label.has("unmapped"))) {
+      throw TrainsetException.config("label.column", "is required when label.map or label.unmapped is set");
+    }
+    Preparation.Unmapped unmapped = label.enumValue("unmapped", Preparation.Unmapped.class, Preparation.Unmapped.REJECT);
+    boolean required = label.bool("required", true);
+
+    ConfigNode columns = root.object("columns").allowOnly("keep", "drop");
+    List<String> keep = columns.strings("keep", List.of());
+    List<String> drop = columns.strings("drop", List.of());
+    if (!keep.isEmpty() && !drop.isEmpty()) {
+      throw TrainsetException.config("columns", "give either keep or drop, not both");
+    }
+
+    ConfigNode missing = root.object("missing").allowOnly("default", "columns");
+    Preparation.Missing dflt = missingRule(missing, "default", Preparation.Missing.KEEP);
+    Map<String, Preparation.Missing> perColumn = new LinkedHashMap<>();
+    ConfigNode cols = missing.object("columns");
+    for (String name : cols.names()) {
+      perColumn.put(name, missingRule(cols, name, null));
+    }
+    return new Preparation.Settings(column, map, unmapped, required, keep, drop, dflt, perColumn);
+  }
+
+  /** {@code keep}, {@code drop}, or {@code {fill: value}}. */
+  private static Preparation.Missing missingRule(ConfigNode parent, String name, Preparation.Missing dflt) {
+    if (!parent.has(name)) {
+      return dflt;
+    }
+    if (parent.isObject(name)) {
+      ConfigNode rule = parent.object(name).allowOnly("fill");
+      String fill = rule.string("fill", null);
+      if (fill == null) {
+        throw TrainsetException.config(rule.key() + ".fill", "needs a value");
+      }
+      return new Preparation.Missing(Preparation.MissingPolicy.FILL, fill);
+    }
+    Preparation.MissingPolicy p = parent.enumValue(name, Preparation.MissingPolicy.class, null);
+    if (p == Preparation.MissingPolicy.FILL) {
+      throw TrainsetException.config(parent.key() + "." + name, "write fill as {fill: value}");
+    }
+    return p == Preparation.MissingPolicy.DROP ? Preparation.Missing.DROP : Preparation.Missing.KEEP;
+  }
+
+  private static SplitSettings split(ConfigNode split, Preparation.Settings prepare) {
+    split.allowOnly("method", "fractions", "seed", "groupBy", "key", "allowEmptySplitClasses", "dedupe");
+    if (!split.present()) {
+      return SplitSettings.none();
+    }
+    SplitMethod method =
+        split.enumValue("method", SplitMethod.class, prepare.label() != null ? SplitMethod.STRATIFIED : SplitMethod.RANDOM);
+    long seed = split.longValue("seed", DEFAULT_SEED, Long.MIN_VALUE);
+    boolean dedupe = split.bool("dedupe", false);
+    if (method == SplitMethod.NONE) {
+      return new SplitSettings(
+          SplitMethod.NONE, List.of(SplitSettings.UNSPLIT), List.of(BigDecimal.ONE), seed, null, null, false, dedupe);
+    }
+    Map<String, String> given = split.stringMap("fractions");
+    if (given.isEmpty()) {
+      given.put("train", "0.8");
+      given.put("validation", "0.1");
+      given.put("test", "0.1");
+    }
+    List<String> names = new ArrayList<>();
+    List<BigDecimal> fractions = new ArrayList<>();
+    BigDecimal sum = BigDecimal.ZERO;
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      String key = "split.fractions." + e.getKey();
+      if (!e.getKey().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+        throw TrainsetException.config(
+            key, "a split name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      }
+      if (e.getKey().equals(SplitSettings.UNSPLIT) || e.getKey().equals("rejected")) {
+        throw TrainsetException.config(key, "'" + e.getKey() + "' is reserved for another output folder");
+      }
+      BigDecimal f;
+      try {
+        f = new BigDecimal(e.getValue().trim());
+      } catch (NumberFormatException ex) {
+        throw TrainsetException.config(key, "expected a number between 0 and 1, got '" + e.getValue() + "'");
+      }
+      if (f.signum() <= 0 || f.compareTo(BigDecimal.ONE) >= 0) {
+        throw TrainsetException.config(key, "expected a number between 0 and 1 (exclusive), got " + e.getValue());
+      }
+      names.add(e.getKey());
+      fractions.add(f);
+      sum = sum.add(f);
+    }
+    if (names.size() < 2 || names.size() > 5) {
+      throw TrainsetException.config("split.fractions", "expected 2 to 5 splits, got " + names.size());
+    }
+    if (sum.compareTo(BigDecimal.ONE) != 0) {
+      throw TrainsetException.config(
+          "split.fractions", "the fractions must sum to 1, they sum to " + sum.stripTrailingZeros().toPlainString());
+    }
+    if (method == SplitMethod.STRATIFIED && prepare.label() == null) {
+      throw TrainsetException.config("split.method", "stratified needs label.column (or use method: random)");
+    }
+    String key = split.string("key", null);
+    if (key != null && method != SplitMethod.HASH) {
+      throw TrainsetException.config("split.key", "only used by method: hash");
+    }
+    return new SplitSettings(
+        method,
+        List.copyOf(names),
+        List.copyOf(fractions),
+        seed,
+        split.string("groupBy", null),
+        key,
+        split.bool("allowEmptySplitClasses", false),
+        dedupe);
+  }
+
 
   private static Character delimiter(ConfigNode csv) {
     String d = csv.string("delimiter", null);
@@ -167,7 +370,9 @@ public record RunConfig(
     return new RunConfig(
         new Input(inputPath, input.format(), input.csv(), input.json()),
         schema,
-        new Output(outputPath, output.formats(), output.compression(), output.rowGroupBytes()),
+        prepare,
+        split,
+        new Output(outputPath, output.formats(), output.mltable(), output.compression(), output.textGzip(), output.rowGroupBytes()),
         maxRejectedFraction,
         effective);
   }

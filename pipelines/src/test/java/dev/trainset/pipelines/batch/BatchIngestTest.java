@@ -55,7 +55,7 @@ public class BatchIngestTest {
       data |= line.trim().equalsIgnoreCase("@data");
     }
     List<String> actual = new ArrayList<>();
-    for (List<Object> row : TestData.duckdb("SELECT * FROM read_parquet('" + out + "/data/*.parquet')")) {
+    for (List<Object> row : TestData.duckdb("SELECT * FROM read_parquet('" + out + "/data/parquet/*.parquet')")) {
       StringBuilder b = new StringBuilder();
       for (int i = 0; i < 6; i++) {
         b.append((Double) row.get(i)).append('|');
@@ -69,7 +69,7 @@ public class BatchIngestTest {
     assertEquals(
         List.of("pelvic_incidence:DOUBLE", "pelvic_tilt:DOUBLE", "lumbar_lordosis_angle:DOUBLE", "sacral_slope:DOUBLE",
             "pelvic_radius:DOUBLE", "degree_spondylolisthesis:DOUBLE", "class:VARCHAR"),
-        TestData.duckdbColumns(out + "/data/*.parquet"));
+        TestData.duckdbColumns(out + "/data/parquet/*.parquet"));
   }
 
   @Test
@@ -83,7 +83,7 @@ public class BatchIngestTest {
         List.of("age:DOUBLE", "anaemia:BIGINT", "creatinine_phosphokinase:BIGINT", "diabetes:BIGINT", "ejection_fraction:BIGINT",
             "high_blood_pressure:BIGINT", "platelets:DOUBLE", "serum_creatinine:DOUBLE", "serum_sodium:BIGINT", "sex:BIGINT",
             "smoking:BIGINT", "time:BIGINT", "DEATH_EVENT:BIGINT"),
-        TestData.duckdbColumns(out + "/data/*.parquet"));
+        TestData.duckdbColumns(out + "/data/parquet/*.parquet"));
     List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
     List<String> expected = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {
@@ -96,7 +96,7 @@ public class BatchIngestTest {
       expected.add(String.join("|", cells));
     }
     List<String> actual = new ArrayList<>();
-    for (List<Object> row : TestData.duckdb("SELECT * FROM read_parquet('" + out + "/data/*.parquet')")) {
+    for (List<Object> row : TestData.duckdb("SELECT * FROM read_parquet('" + out + "/data/parquet/*.parquet')")) {
       List<String> cells = new ArrayList<>();
       row.forEach(v -> cells.add(String.valueOf(v)));
       actual.add(String.join("|", cells));
@@ -122,7 +122,7 @@ public class BatchIngestTest {
     assertEquals(7, m.at("/schema/columns").size());
     assertEquals("[\"Abnormal\",\"Normal\"]", m.at("/schema/columns/6/domain").toString());
     JsonNode data = m.at("/outputs/0");
-    assertEquals("data", data.get("name").asText());
+    assertEquals("data/parquet", data.get("name").asText());
     assertEquals("application/x-parquet", data.get("contentType").asText());
     long rows = 0;
     for (JsonNode f : data.get("files")) {
@@ -191,7 +191,7 @@ public class BatchIngestTest {
     File out = tmp.newFolder("notes");
     BatchIngest.Result r = run("input: {path: " + in + "}\noutput: {path: " + out + "}\n");
     assertEquals(3, r.written());
-    List<List<Object>> rows = TestData.duckdb("SELECT id, note, score FROM read_parquet('" + out + "/data/*.parquet') ORDER BY id");
+    List<List<Object>> rows = TestData.duckdb("SELECT id, note, score FROM read_parquet('" + out + "/data/parquet/*.parquet') ORDER BY id");
     assertEquals(List.of(1L, "first line\r\nsecond, with comma", 0.5), rows.get(0));
     assertEquals(List.of(2L, "he said \"no\"", 1.5), rows.get(1));
     assertEquals(List.of(3L, "plain", 2.0), rows.get(2));
@@ -286,7 +286,7 @@ public class BatchIngestTest {
     JsonNode m = JSON.readTree(new File(out, "manifest.json"));
     assertEquals(r.read(), m.at("/counts/written").asLong() + m.at("/counts/rejected").asLong());
     assertEquals(2, m.at("/counts/rejected").asLong());
-    long kept = (Long) TestData.duckdb("SELECT count(*) FROM read_parquet('" + out + "/data/*.parquet')").get(0).get(0);
+    long kept = (Long) TestData.duckdb("SELECT count(*) FROM read_parquet('" + out + "/data/parquet/*.parquet')").get(0).get(0);
     assertEquals(m.at("/counts/written").asLong(), kept);
     assertTrue("rows before the cut are kept: " + kept, kept > 1000);
     List<String> reasons = new ArrayList<>();

@@ -49,7 +49,7 @@ public class SharedDatasetsTest {
   }
 
   private static String data(BatchIngest.Result r) {
-    return r.output() + "data/*.parquet";
+    return r.output() + "data/parquet/*.parquet";
   }
 
   private void assertCounts(String file, long rows, long columns) throws Exception {

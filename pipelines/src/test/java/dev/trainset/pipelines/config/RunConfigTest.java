@@ -6,7 +6,7 @@ import static org.junit.Assert.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.trainset.transforms.io.parquet.WriteParquet.Codec;
+import dev.trainset.transforms.io.parquet.ParquetRowSink.Codec;
 import dev.trainset.transforms.parse.ColumnType;
 import java.util.List;
 import java.util.Map;
@@ -78,17 +78,17 @@ public class RunConfigTest {
         "config key 'schema.columns.age': unknown column type 'decimal' (expected boolean, long, double, timestamp or string)",
         error("input: {path: i}\nschema: {columns: {age: decimal}}\noutput: {path: o}\n"));
     assertEquals(
-        "config key 'output.formats': unsupported format 'orc' (this version writes: parquet)",
+        "config key 'output.formats': unknown format 'orc' (expected parquet, sagemaker-csv, jsonl or mltable)",
         error("input: {path: i}\noutput: {path: o, formats: [orc]}\n"));
   }
 
   @Test
   public void givenATypo_failsInsteadOfIgnoringIt() {
     assertEquals(
-        "config key 'output.compresion': unknown key (known keys here: compression, formats, path, rowGroupSize)",
+        "config key 'output.compresion': unknown key (known keys here: compression, formats, path, rowGroupSize, textCompression)",
         error("input: {path: i}\noutput: {path: o, compresion: zstd}\n"));
     assertEquals(
-        "config key 'inptu': unknown key (known keys here: input, maxRejectedFraction, output, schema)",
+        "config key 'inptu': unknown key (known keys here: columns, input, label, maxRejectedFraction, missing, output, schema, split)",
         error("inptu: {path: i}\n"));
   }
 

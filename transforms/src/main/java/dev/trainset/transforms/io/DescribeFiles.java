@@ -8,7 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.zip.GZIPInputStream;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.KV;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.beam.sdk.io.FileSystems;
@@ -27,54 +33,52 @@ import org.apache.parquet.io.SeekableInputStream;
  * {"output":…,"path":…,"bytes":…,"sha256":…,"rows":…}} as one JSON line per file. Rows come from the Parquet footer,
  * or from counting lines for line formats. Runs after the sink's rename, so it sees the final files.
  */
-public final class DescribeFiles extends PTransform<PCollection<String>, PCollection<String>> {
-  /** How to count rows in a file. */
-  public enum RowCount {
-    PARQUET_FOOTER,
-    LINES
+public final class DescribeFiles extends PTransform<PCollection<KV<String, String>>, PCollection<String>> {
+  private DescribeFiles() {}
+
+  /** Describes {@code KV<output name, file name>} elements. */
+  public static DescribeFiles create() {
+    return new DescribeFiles();
   }
 
-  private final String output;
-  private final RowCount rowCount;
-
-  private DescribeFiles(String output, RowCount rowCount) {
-    this.output = output;
-    this.rowCount = rowCount;
-  }
-
-  public static DescribeFiles of(String output, RowCount rowCount) {
-    return new DescribeFiles(output, rowCount);
+  /** Describes file names that all belong to one output. */
+  public static PTransform<PCollection<String>, PCollection<String>> of(String output) {
+    return new PTransform<PCollection<String>, PCollection<String>>() {
+      @Override
+      public PCollection<String> expand(PCollection<String> names) {
+        return names
+            .apply("WithOutput", WithKeys.of(output))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
+            .apply("Describe", create());
+      }
+    };
   }
 
   @Override
-  public PCollection<String> expand(PCollection<String> filenames) {
-    return filenames.apply("HashAndCount", ParDo.of(new DescribeFn(output, rowCount)));
+  public PCollection<String> expand(PCollection<KV<String, String>> files) {
+    return files.apply("HashAndCount", ParDo.of(new DescribeFn())).setCoder(StringUtf8Coder.of());
   }
 
-  static final class DescribeFn extends DoFn<String, String> {
+  /** Parquet files: rows from the footer. Other files: lines (after gunzip for {@code .gz}). */
+  static final class DescribeFn extends DoFn<KV<String, String>, String> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final String output;
-    private final RowCount rowCount;
-
-    DescribeFn(String output, RowCount rowCount) {
-      this.output = output;
-      this.rowCount = rowCount;
-    }
 
     @ProcessElement
-    public void process(@Element String filename, OutputReceiver<String> out) throws IOException {
+    public void process(@Element KV<String, String> file, OutputReceiver<String> out) throws IOException {
+      String output = file.getKey();
+      String filename = file.getValue();
       ResourceId id = FileSystems.matchNewResource(filename, false);
+      boolean parquet = filename.endsWith(".parquet");
       MessageDigest sha = sha256();
-      long bytes = 0;
+      long bytes;
       long lines = 0;
       byte last = '\n';
-      try (InputStream in = Channels.newInputStream(FileSystems.open(id))) {
+      Counting raw = new Counting(new DigestInputStream(Channels.newInputStream(FileSystems.open(id)), sha));
+      try (InputStream in = filename.endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
         byte[] buf = new byte[1 << 16];
         int n;
         while ((n = in.read(buf)) > 0) {
-          sha.update(buf, 0, n);
-          bytes += n;
-          if (rowCount == RowCount.LINES) {
+          if (!parquet) {
             for (int i = 0; i < n; i++) {
               if (buf[i] == '\n') {
                 lines++;
@@ -83,10 +87,14 @@ public final class DescribeFiles extends PTransform<PCollection<String>, PCollec
             last = buf[n - 1];
           }
         }
+        while (raw.read(buf) > 0) {
+          // the rest of the raw bytes (after a gzip trailer), so the hash covers the whole file
+        }
+        bytes = raw.count;
       }
       long rows;
-      if (rowCount == RowCount.LINES) {
-        rows = lines + (bytes > 0 && last != '\n' ? 1 : 0);
+      if (!parquet) {
+        rows = lines + (last != '\n' ? 1 : 0);
       } else {
         try (ParquetFileReader reader = ParquetFileReader.open(new BeamInputFile(id, bytes))) {
           rows = reader.getRecordCount();
@@ -99,6 +107,29 @@ public final class DescribeFiles extends PTransform<PCollection<String>, PCollec
       n.put("sha256", HexFormat.of().formatHex(sha.digest()));
       n.put("rows", rows);
       out.output(n.toString());
+    }
+  }
+
+  /** Counts the bytes read through it. */
+  private static final class Counting extends java.io.FilterInputStream {
+    long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      count += b >= 0 ? 1 : 0;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      count += Math.max(n, 0);
+      return n;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.trainset.transforms.parse.ArffReader.ArffFormatException;
 import dev.trainset.transforms.parse.RecordTyper;
 import dev.trainset.transforms.parse.SourceRecord;
 import dev.trainset.transforms.parse.TableSchema;
+import dev.trainset.transforms.prepare.Preparation;
 import dev.trainset.transforms.schema.BeamSchemas;
 import dev.trainset.transforms.schema.SchemaJson;
 import java.io.IOException;
@@ -42,30 +43,41 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
   private final FileFormat format;
   private final TableSchema schema;
   private final long sliceBytes;
+  private final Preparation preparation;
 
-  private ReadRecords(List<String> files, FileFormat format, TableSchema schema, long sliceBytes) {
+  private ReadRecords(List<String> files, FileFormat format, TableSchema schema, long sliceBytes, Preparation preparation) {
     this.files = files;
     this.format = format;
     this.schema = schema;
     this.sliceBytes = sliceBytes;
+    this.preparation = preparation;
   }
 
   /** Reads these files (paths or patterns, as listed by the caller: the list fixes the sources of a run). */
   public static ReadRecords from(List<String> files) {
-    return new ReadRecords(List.copyOf(files), null, null, PlanSlices.DEFAULT_SLICE_BYTES);
+    return new ReadRecords(List.copyOf(files), null, null, PlanSlices.DEFAULT_SLICE_BYTES, null);
   }
 
   public ReadRecords withFormat(FileFormat f) {
-    return new ReadRecords(files, f, schema, sliceBytes);
+    return new ReadRecords(files, f, schema, sliceBytes, preparation);
   }
 
   public ReadRecords withSchema(TableSchema s) {
-    return new ReadRecords(files, format, s, sliceBytes);
+    return new ReadRecords(files, format, s, sliceBytes, preparation);
   }
 
   /** About how many bytes of an uncompressed, line-safe file one worker reads ({@link PlanSlices}). */
   public ReadRecords withSliceBytes(long bytes) {
-    return new ReadRecords(files, format, schema, bytes);
+    return new ReadRecords(files, format, schema, bytes, preparation);
+  }
+
+  /**
+   * Prepares every typed row (label mapping, column order and selection, missing values) right after it is read, so
+   * a row the preparation turns away goes to {@link #REJECTED} with its source and position. The rows then have the
+   * preparation's output schema. Its input schema must be {@link #withSchema}'s.
+   */
+  public ReadRecords withPreparation(Preparation p) {
+    return new ReadRecords(files, format, schema, sliceBytes, p);
   }
 
   @Override
@@ -79,14 +91,18 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
     if (files.isEmpty()) {
       throw new IllegalStateException("ReadRecords: from() needs at least one file");
     }
+    Preparation prep = preparation == null ? Preparation.identity(schema) : preparation;
+    if (!prep.input().equals(schema)) {
+      throw new IllegalStateException("ReadRecords: withPreparation() was built for another schema");
+    }
     PCollectionTuple out =
         input
             .apply("PlanSlices", PlanSlices.of(files, format).withTargetBytes(sliceBytes))
             .apply(
                 "ParseAndType",
-                ParDo.of(new ReadSliceFn(format, SchemaJson.toJsonString(schema)))
+                ParDo.of(new ReadSliceFn(format, SchemaJson.toJsonString(schema), prep))
                     .withOutputTags(ROWS, TupleTagList.of(REJECTED)));
-    out.get(ROWS).setRowSchema(BeamSchemas.toBeam(schema));
+    out.get(ROWS).setRowSchema(BeamSchemas.toBeam(prep.output()));
     out.get(REJECTED).setCoder(RejectedRecord.Coder.of());
     return out;
   }
@@ -94,21 +110,23 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
   static final class ReadSliceFn extends DoFn<FileSlice, Row> {
     private final FileFormat format;
     private final String schemaJson;
+    private final Preparation preparation;
     private final Counter read = Metrics.counter(METRICS_NAMESPACE, "read");
     private final Counter rejected = Metrics.counter(METRICS_NAMESPACE, "rejected");
     private transient RecordTyper typer;
     private transient Schema beamSchema;
 
-    ReadSliceFn(FileFormat format, String schemaJson) {
+    ReadSliceFn(FileFormat format, String schemaJson, Preparation preparation) {
       this.format = format;
       this.schemaJson = schemaJson;
+      this.preparation = preparation;
     }
 
     @Setup
     public void setup() {
       TableSchema schema = SchemaJson.fromJsonString(schemaJson);
       typer = new RecordTyper(schema);
-      beamSchema = BeamSchemas.toBeam(schema);
+      beamSchema = BeamSchemas.toBeam(preparation.output());
     }
 
     @ProcessElement
@@ -126,7 +144,20 @@ public final class ReadRecords extends PTransform<PBegin, PCollectionTuple> {
                 .output(new RejectedRecord(source, src.positionUnit(), r.position(), r.raw(), r.error(), "read"));
             rejected.inc();
           } else {
-            out.get(ROWS).output(BeamSchemas.toRow(beamSchema, r.values()));
+            Object[] prepared;
+            try {
+              prepared = preparation.apply(r.values());
+            } catch (Preparation.Rejected e) {
+              prepared = null;
+              out.get(REJECTED)
+                  .output(
+                      new RejectedRecord(
+                          source, src.positionUnit(), r.position(), preparation.describe(r.values()), e.getMessage(), "prepare"));
+              rejected.inc();
+            }
+            if (prepared != null) {
+              out.get(ROWS).output(BeamSchemas.toRow(beamSchema, prepared));
+            }
           }
           if (++n == 10_000) {
             read.inc(n);
