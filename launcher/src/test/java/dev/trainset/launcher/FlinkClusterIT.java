@@ -34,7 +34,7 @@ import org.junit.rules.Timeout;
  * trainset on a real Flink 1.19 standalone session cluster (JobManager and TaskManager JVMs started from the Maven
  * artifacts by runner-configs/flink-cluster/start-local-cluster.sh, on 127.0.0.1), submitted with
  * runner-configs/flink-cluster.yaml and the runnable jar staged: the jobs must be FINISHED in the cluster's REST API
- * and the output must equal the DirectRunner's, row for row. The cluster is stopped by its PIDs even when a test
+ * and the output (an exact stratified split) must equal the DirectRunner's, split by split and row for row. The cluster is stopped by its PIDs even when a test
  * fails (and by a shutdown hook if the JVM dies first).
  */
 public class FlinkClusterIT {
@@ -91,12 +91,12 @@ public class FlinkClusterIT {
     return JSON.readTree(r.body()).get("jobs");
   }
 
-  private static List<String> rows(File out) throws Exception {
+  private static List<String> rows(File out, String split) throws Exception {
     Class.forName("org.duckdb.DuckDBDriver");
     List<String> rows = new ArrayList<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT * FROM read_parquet('" + out + "/data/parquet/*.parquet') ORDER BY ALL")) {
+        ResultSet rs = st.executeQuery("SELECT * FROM read_parquet('" + out + "/" + split + "/parquet/*.parquet') ORDER BY ALL")) {
       int n = rs.getMetaData().getColumnCount();
       while (rs.next()) {
         StringBuilder b = new StringBuilder();
@@ -115,16 +115,20 @@ public class FlinkClusterIT {
     File direct = tmp.newFolder("direct");
     File cluster = tmp.newFolder("cluster");
     StringBuilder ignored = new StringBuilder();
-    assertEquals(0, cli(List.of("run", "--input", input, "--output", direct.toString(), "--run-id", "it-direct"), ignored));
+    List<String> split = List.of("--set", "label.column=DEATH_EVENT", "--set", "split.method=stratified", "--set", "split.seed=7");
+    List<String> directArgs = new ArrayList<>(List.of("run", "--input", input, "--output", direct.toString(), "--run-id", "it-direct"));
+    directArgs.addAll(split);
+    assertEquals(0, cli(directArgs, ignored));
 
     StringBuilder stdout = new StringBuilder();
-    int code =
-        cli(
+    List<String> clusterArgs =
+        new ArrayList<>(
             List.of(
                 "run", "--input", input, "--output", cluster.toString(), "--run-id", "it-cluster",
                 "--runner-config", PROJECT.resolve("runner-configs/flink-cluster.yaml").toString(),
-                "--filesToStage=" + System.getProperty("trainset.jar")),
-            stdout);
+                "--filesToStage=" + System.getProperty("trainset.jar")));
+    clusterArgs.addAll(split);
+    int code = cli(clusterArgs, stdout);
     assertEquals(stdout.toString(), 0, code);
 
     // Both of the run's jobs (schema inference, ingest) ran on the cluster and finished there.
@@ -141,9 +145,18 @@ public class FlinkClusterIT {
     JsonNode m = JSON.readTree(new File(cluster, "manifest.json"));
     assertEquals("FlinkRunner", m.get("runner").asText());
     assertEquals(299, m.at("/counts/written").asLong());
-    assertEquals(JSON.readTree(new File(direct, "manifest.json")).get("schema"), m.get("schema"));
-    List<String> expected = rows(direct);
-    assertEquals(299, expected.size());
-    assertEquals(expected, rows(cluster));
+    JsonNode d = JSON.readTree(new File(direct, "manifest.json"));
+    assertEquals(d.get("schema"), m.get("schema"));
+    // The same split: class counts per split, the apportionment, and the rows of every split.
+    assertEquals(d.get("split"), m.get("split"));
+    assertEquals("{\"train\":239,\"validation\":30,\"test\":30}", m.at("/split/totals").toString());
+    int total = 0;
+    for (String s : List.of("train", "validation", "test")) {
+      assertEquals(d.at("/splits/" + s + "/classCounts"), m.at("/splits/" + s + "/classCounts"));
+      List<String> expected = rows(direct, s);
+      assertEquals(s, expected, rows(cluster, s));
+      total += expected.size();
+    }
+    assertEquals(299, total);
   }
 }

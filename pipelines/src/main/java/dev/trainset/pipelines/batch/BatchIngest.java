@@ -62,14 +62,18 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * The batch ingest job: files → typed rows → Parquet, with every bad record in {@code rejected/}, then the manifest
- * and {@code _SUCCESS}. {@link #run} is what the command line and the whole-job tests call.
+ * The batch job: files → typed, prepared rows → split → training-set files per split and format, with every bad
+ * record in {@code rejected/}, then {@code stats.json}, {@code report.html}, the manifest and {@code _SUCCESS}.
+ * {@link #run} is what the command line and the whole-job tests call.
  *
  * <p>Steps: list the inputs; choose the format; find the schema ({@link SchemaResolver}, a pre-pass job when it must
- * be inferred); build and run the main pipeline (read → {@code WriteParquet[data]}, rejects → {@code WriteRejected},
- * each written file described on the workers → {@code _trainset/files.jsonl}); check that read = written + rejected;
- * write {@code manifest.json}; fail with exit code 3 when rejected / read exceeds {@code maxRejectedFraction}, and
- * otherwise write {@code _SUCCESS} last.
+ * be inferred); check the preparation and the writers' rules against it; build and run the main pipeline ({@code
+ * ReadRecords} with the preparation → {@link SplitStage} → {@code WriteSplits}; rejects → {@code WriteRejected};
+ * statistics, the split plan, the leakage check, rejection reasons and a description of every written file →
+ * {@code _trainset/results.jsonl}); check that read = written + rejected (+ duplicates removed) and that every format
+ * holds every row; write the MLTable files, {@code stats.json}, {@code report.html} and {@code manifest.json}; fail
+ * with exit code 3 when rejected / read exceeds {@code maxRejectedFraction}, and otherwise write {@code _SUCCESS}
+ * last.
  */
 public final class BatchIngest {
   public static final String DATA = "data";
@@ -144,10 +148,8 @@ public final class BatchIngest {
     SplitSettings splitSettings = cfg.split();
 
     Pipeline p = Pipeline.create(options);
-    PCollectionTuple read =
-        p.apply(
-            "ReadRecords",
-            ReadRecords.from(paths(files)).withFormat(fileFormat).withSchema(schema.schema()).withPreparation(prep));
+    ReadRecords reading = ReadRecords.from(paths(files)).withFormat(fileFormat).withSchema(schema.schema()).withPreparation(prep);
+    PCollectionTuple read = p.apply("ReadRecords", reading);
     PCollection<Row> rows = read.get(ReadRecords.ROWS);
     PCollection<RejectedRecord> rejected = read.get(ReadRecords.REJECTED);
 

@@ -16,7 +16,6 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
@@ -34,6 +33,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -103,6 +103,9 @@ final class SplitStage {
       default:
         break;
     }
+    if (s.bins() > 0) {
+      return binned(rows, s, prep, planOnly, featuresFrom);
+    }
     if (groupIndex < 0) {
       SerializableFunction<Row, SplitUnit> unit = new RowUnit(stratified, featuresFrom, s.seed());
       PCollection<SplitPlan> plan =
@@ -145,45 +148,196 @@ final class SplitStage {
             .apply("GroupToSplit", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers()))
                 .via(kv -> KV.of(kv.getValue().getKey(), kv.getKey())))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
+    // Join by shard of the group id (1,024 keys), not by group: a runner never handles one key per group.
     TupleTag<Row> rowTag = new TupleTag<>();
-    TupleTag<Integer> splitTag = new TupleTag<>();
+    TupleTag<KV<String, Integer>> splitTag = new TupleTag<>();
+    PCollection<KV<Integer, Row>> rowsByShard =
+        byGroup.apply("RowShard", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.rows()))
+                .via(kv -> KV.of(shard(kv.getKey()), kv.getValue())))
+            .setCoder(kvCoder);
+    PCollection<KV<Integer, KV<String, Integer>>> splitsByShard =
+        groupSplit
+            .apply("GroupShard", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.integers())))
+                .via(kv -> KV.of(shard(kv.getKey()), kv)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of())));
     PCollection<KV<Integer, Row>> joined =
-        KeyedPCollectionTuple.of(rowTag, byGroup)
-            .and(splitTag, groupSplit)
+        KeyedPCollectionTuple.of(rowTag, rowsByShard)
+            .and(splitTag, splitsByShard)
             .apply("JoinGroups", CoGroupByKey.create())
-            .apply("RowsToSplit", ParDo.of(new JoinFn(rowTag, splitTag)))
+            .apply("RowsToSplit", ParDo.of(new JoinFn(rowTag, splitTag, groupIndex)))
             .setCoder(kvCoder);
     return new Result(joined, plan.apply("PlanJson", ParDo.of(new PlanJsonFn("group"))).setCoder(StringUtf8Coder.of()));
   }
 
-  /** Keeps one of each set of identical rows (128-bit content key); counts the others in {@code trainset/duplicates}. */
-  private static PCollection<Row> dedupe(PCollection<Row> rows) {
-    return rows.apply("ContentKey", ParDo.of(new ContentKeyFn()))
-        .setCoder(KvCoder.of(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()), rows.getCoder()))
-        .apply("GroupIdentical", GroupByKey.create())
-        .apply("KeepOne", ParDo.of(new KeepOneFn()))
-        .setRowSchema(rows.getSchema());
+  /**
+   * Regression: stratify by quantile bins of a numeric label. A combine builds a {@link
+   * dev.trainset.transforms.stats.QuantileSketch} of the label (exact up to 65,536 distinct values, then at a relative
+   * precision; order-independent, so every runner finds the same edges), its quantile edges become a side input, and
+   * each row's class is its bin ("03 [1.5, 2.25)"); then the exact split as usual.
+   */
+  private static Result binned(PCollection<Row> rows, SplitSettings s, Preparation prep, boolean planOnly, int featuresFrom) {
+    dev.trainset.transforms.parse.ColumnType t = prep.output().column(0).type();
+    if (t != dev.trainset.transforms.parse.ColumnType.LONG && t != dev.trainset.transforms.parse.ColumnType.DOUBLE) {
+      throw new Preparation.InvalidSetting("split.bins", "needs a numeric label; '" + prep.output().column(0).name() + "' is " + t.configName());
+    }
+    int bins = s.bins();
+    PCollectionView<double[]> edges =
+        rows.apply("LabelValues", MapElements.into(TypeDescriptors.doubles()).via(r -> r.getValue(0) == null ? Double.NaN : ((Number) r.getValue(0)).doubleValue()))
+            .apply("LabelHistogram", Combine.globally(new FineHistogramFn()))
+            .apply("QuantileEdges", MapElements.into(TypeDescriptor.of(double[].class)).via(h -> withBits(h.edges(bins), h.bits())))
+            .setCoder(dev.trainset.transforms.coders.SummaryCoder.of(double[].class))
+            .apply("EdgesView", View.asSingleton());
+    KvCoder<String, Row> keyed = KvCoder.of(StringUtf8Coder.of(), rows.getCoder());
+    PCollection<KV<String, Row>> byBin = rows.apply("LabelBin", ParDo.of(new BinFn(edges)).withSideInputs(edges)).setCoder(keyed);
+    SerializableFunction<KV<String, Row>, SplitUnit> unit = new BinnedUnit(featuresFrom, s.seed());
+    PCollection<SplitPlan> plan =
+        byBin.apply(
+            "PlanSplit",
+            ExactSplit.plan(s.names(), s.fractions(), s.seed(), unit).withAllowEmptySplitClasses(s.allowEmptySplitClasses()));
+    PCollection<String> planJson = plan.apply("PlanJson", ParDo.of(new PlanJsonFn("row"))).setCoder(StringUtf8Coder.of());
+    if (planOnly) {
+      return new Result(null, planJson);
+    }
+    PCollectionView<SplitPlan> view = plan.apply("PlanView", View.asSingleton());
+    PCollection<KV<Integer, Row>> assigned =
+        byBin.apply("AssignSplit", ExactSplit.assign(view, unit, keyed))
+            .apply("DropBin", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.rows()))
+                .via(kv -> KV.of(kv.getKey(), kv.getValue().getValue())))
+            .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()));
+    return new Result(assigned, planJson);
   }
 
-  static final class ContentKeyFn extends DoFn<Row, KV<KV<Long, Long>, Row>> {
-    @ProcessElement
-    public void process(@Element Row r, OutputReceiver<KV<KV<Long, Long>, Row>> out) {
-      out.output(KV.of(KV.of(RowHash.of(r, 0, 11), RowHash.of(r, 0, 12)), r));
+  /** The edges, then the sketch's precision as the last element (a BinFn rounds values the same way). */
+  static double[] withBits(double[] edges, int bits) {
+    double[] out = java.util.Arrays.copyOf(edges, edges.length + 1);
+    out[edges.length] = bits;
+    return out;
+  }
+
+  static final class FineHistogramFn extends Combine.CombineFn<Double, dev.trainset.transforms.stats.QuantileSketch, dev.trainset.transforms.stats.QuantileSketch> {
+    @Override
+    public dev.trainset.transforms.stats.QuantileSketch createAccumulator() {
+      return new dev.trainset.transforms.stats.QuantileSketch();
+    }
+
+    @Override
+    public dev.trainset.transforms.stats.QuantileSketch addInput(dev.trainset.transforms.stats.QuantileSketch h, Double v) {
+      h.add(v);
+      return h;
+    }
+
+    @Override
+    public dev.trainset.transforms.stats.QuantileSketch mergeAccumulators(Iterable<dev.trainset.transforms.stats.QuantileSketch> hs) {
+      dev.trainset.transforms.stats.QuantileSketch out = createAccumulator();
+      hs.forEach(out::merge);
+      return out;
+    }
+
+    @Override
+    public dev.trainset.transforms.stats.QuantileSketch extractOutput(dev.trainset.transforms.stats.QuantileSketch h) {
+      return h;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<dev.trainset.transforms.stats.QuantileSketch> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry r, org.apache.beam.sdk.coders.Coder<Double> in) {
+      return dev.trainset.transforms.coders.SummaryCoder.of(dev.trainset.transforms.stats.QuantileSketch.class);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<dev.trainset.transforms.stats.QuantileSketch> getDefaultOutputCoder(
+        org.apache.beam.sdk.coders.CoderRegistry r, org.apache.beam.sdk.coders.Coder<Double> in) {
+      return dev.trainset.transforms.coders.SummaryCoder.of(dev.trainset.transforms.stats.QuantileSketch.class);
     }
   }
 
-  static final class KeepOneFn extends DoFn<KV<KV<Long, Long>, Iterable<Row>>, Row> {
+  /** KV<bin name, row>: bins are named by number and range so they sort in order: "03 [1.5, 2.25)". */
+  static final class BinFn extends DoFn<Row, KV<String, Row>> {
+    private final PCollectionView<double[]> edges;
+    private transient String[] names;
+
+    BinFn(PCollectionView<double[]> edges) {
+      this.edges = edges;
+    }
+
+    @ProcessElement
+    public void process(@Element Row r, ProcessContext c) {
+      double[] withBits = c.sideInput(edges);
+      double[] e = java.util.Arrays.copyOf(withBits, withBits.length - 1);
+      int bits = (int) withBits[withBits.length - 1];
+      if (names == null || names.length != e.length + 1) {
+        names = new String[e.length + 1];
+        for (int i = 0; i <= e.length; i++) {
+          String lo = i == 0 ? "-inf" : dev.trainset.transforms.parse.Values.formatDouble(e[i - 1]);
+          String hi = i == e.length ? "inf" : dev.trainset.transforms.parse.Values.formatDouble(e[i]);
+          names[i] = String.format(java.util.Locale.ROOT, "%02d [%s, %s)", i + 1, lo, hi);
+        }
+      }
+      Object v = r.getValue(0);
+      if (v == null) {
+        c.output(KV.of("missing", r));
+        return;
+      }
+      double d = dev.trainset.transforms.stats.QuantileSketch.key(((Number) v).doubleValue(), bits);
+      int i = 0;
+      while (i < e.length && d >= e[i]) {
+        i++;
+      }
+      c.output(KV.of(names[i], r));
+    }
+  }
+
+  /** A row keyed by its label bin: class = the bin, order = the seeded hash of the features. */
+  static final class BinnedUnit implements SerializableFunction<KV<String, Row>, SplitUnit> {
+    private final int featuresFrom;
+    private final long seed;
+
+    BinnedUnit(int featuresFrom, long seed) {
+      this.featuresFrom = featuresFrom;
+      this.seed = seed;
+    }
+
+    @Override
+    public SplitUnit apply(KV<String, Row> kv) {
+      Row r = kv.getValue();
+      return new SplitUnit(kv.getKey(), RowHash.mix(RowHash.of(r, featuresFrom, 0), seed), RowHash.of(r, 0, 1));
+    }
+  }
+
+  /**
+   * Keeps one of each set of identical rows (by a 128-bit content key), counting the others in {@code
+   * trainset/duplicates}. Rows are grouped by 1,024 shards of the key, and each shard keeps the keys it has seen.
+   */
+  private static PCollection<Row> dedupe(PCollection<Row> rows) {
+    return rows.apply("ContentShard", ParDo.of(new ContentShardFn()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()))
+        .apply("GroupShards", GroupByKey.create())
+        .apply("KeepFirstOfEach", ParDo.of(new KeepFirstFn()))
+        .setRowSchema(rows.getSchema());
+  }
+
+  static final class ContentShardFn extends DoFn<Row, KV<Integer, Row>> {
+    @ProcessElement
+    public void process(@Element Row r, OutputReceiver<KV<Integer, Row>> out) {
+      out.output(KV.of((int) (RowHash.of(r, 0, 11) >>> 54), r));
+    }
+  }
+
+  static final class KeepFirstFn extends DoFn<KV<Integer, Iterable<Row>>, Row> {
     private final Counter duplicates = Metrics.counter(METRICS_NAMESPACE, "duplicates");
 
     @ProcessElement
-    public void process(@Element KV<KV<Long, Long>, Iterable<Row>> e, OutputReceiver<Row> out) {
-      long n = 0;
-      for (Row r : e.getValue()) {
-        if (n++ == 0) {
+    public void process(@Element KV<Integer, Iterable<Row>> shard, OutputReceiver<Row> out) {
+      java.util.Set<KV<Long, Long>> seen = new java.util.HashSet<>();
+      long dropped = 0;
+      for (Row r : shard.getValue()) {
+        if (seen.add(KV.of(RowHash.of(r, 0, 11), RowHash.of(r, 0, 12)))) {
           out.output(r);
+        } else {
+          dropped++;
         }
       }
-      duplicates.inc(n - 1);
+      duplicates.inc(dropped);
     }
   }
 
@@ -229,10 +383,13 @@ final class SplitStage {
 
     @ProcessElement
     public void process(@Element Row r, OutputReceiver<KV<String, Row>> out) {
+      out.output(KV.of(key(r, index), r));
+    }
+
+    /** The group id as text; a row without one is a group of its own. */
+    static String key(Row r, int index) {
       Object g = r.getValue(index);
-      // A row without a group id is a group of its own.
-      String key = g == null ? "\u0000row:" + Long.toHexString(RowHash.of(r, 0, 3)) : "=" + Preparation.labelText(g);
-      out.output(KV.of(key, r));
+      return g == null ? "\u0000row:" + Long.toHexString(RowHash.of(r, 0, 3)) : "=" + Preparation.labelText(g);
     }
   }
 
@@ -272,20 +429,32 @@ final class SplitStage {
     }
   }
 
-  static final class JoinFn extends DoFn<KV<String, CoGbkResult>, KV<Integer, Row>> {
-    private final TupleTag<Row> rowTag;
-    private final TupleTag<Integer> splitTag;
+  static final int SHARDS = 1024;
 
-    JoinFn(TupleTag<Row> rowTag, TupleTag<Integer> splitTag) {
+  static int shard(String key) {
+    return (int) (RowHash.ofText(key, 7) >>> 54);
+  }
+
+  /** Per shard: the shard's group → split map, then every row of the shard to its group's split. */
+  static final class JoinFn extends DoFn<KV<Integer, CoGbkResult>, KV<Integer, Row>> {
+    private final TupleTag<Row> rowTag;
+    private final TupleTag<KV<String, Integer>> splitTag;
+    private final int groupIndex;
+
+    JoinFn(TupleTag<Row> rowTag, TupleTag<KV<String, Integer>> splitTag, int groupIndex) {
       this.rowTag = rowTag;
       this.splitTag = splitTag;
+      this.groupIndex = groupIndex;
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> e, OutputReceiver<KV<Integer, Row>> out) {
-      Integer split = e.getValue().getOnly(splitTag);
+    public void process(@Element KV<Integer, CoGbkResult> e, OutputReceiver<KV<Integer, Row>> out) {
+      Map<String, Integer> splits = new HashMap<>();
+      for (KV<String, Integer> g : e.getValue().getAll(splitTag)) {
+        splits.put(g.getKey(), g.getValue());
+      }
       for (Row r : e.getValue().getAll(rowTag)) {
-        out.output(KV.of(split, r));
+        out.output(KV.of(splits.get(GroupKeyFn.key(r, groupIndex)), r));
       }
     }
   }

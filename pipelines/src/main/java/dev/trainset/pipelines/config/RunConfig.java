@@ -41,6 +41,10 @@ public record RunConfig(
 
   public static final double DEFAULT_MAX_REJECTED_FRACTION = 0.01;
 
+  /** The top-level keys of a run file. */
+  public static final List<String> ROOT_KEYS =
+      List.of("input", "schema", "label", "columns", "missing", "split", "output", "maxRejectedFraction");
+
   /** Input formats. */
   public enum Format {
     CSV,
@@ -92,6 +96,7 @@ public record RunConfig(
    * @param key the column hashed by {@code method: hash} (null: the whole row, or groupBy)
    * @param allowEmptySplitClasses allow a class with fewer rows (or groups) than splits
    * @param dedupe remove identical rows before splitting
+   * @param bins 0, or stratify by this many quantile bins of a numeric label instead of by its values (regression)
    */
   public record SplitSettings(
       SplitMethod method,
@@ -101,11 +106,12 @@ public record RunConfig(
       String groupBy,
       String key,
       boolean allowEmptySplitClasses,
-      boolean dedupe) {
+      boolean dedupe,
+      int bins) {
     public static final String UNSPLIT = "data";
 
     public static SplitSettings none() {
-      return new SplitSettings(SplitMethod.NONE, List.of(UNSPLIT), List.of(BigDecimal.ONE), DEFAULT_SEED, null, null, false, false);
+      return new SplitSettings(SplitMethod.NONE, List.of(UNSPLIT), List.of(BigDecimal.ONE), DEFAULT_SEED, null, null, false, false, 0);
     }
   }
 
@@ -129,7 +135,7 @@ public record RunConfig(
   /** Binds and validates a merged configuration tree. */
   public static RunConfig from(JsonNode tree) {
     ConfigNode root = ConfigNode.root(tree);
-    root.allowOnly("input", "schema", "label", "columns", "missing", "split", "output", "maxRejectedFraction");
+    root.allowOnly(ROOT_KEYS.toArray(new String[0]));
 
     ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json");
     String path = in.requiredString("path");
@@ -167,7 +173,8 @@ public record RunConfig(
     Preparation.Settings prepare = prepare(root);
     SplitSettings split = split(root.object("split"), prepare);
 
-    ConfigNode out = root.object("output").allowOnly("path", "formats", "compression", "textCompression", "rowGroupSize");
+    ConfigNode out =
+        root.object("output").allowOnly("path", "formats", "compression", "textCompression", "rowGroupSize", "oneHot", "ordinal");
     List<OutputFormat> formats = new ArrayList<>();
     boolean mltable = false;
     for (String f : out.strings("formats", List.of("parquet"))) {
@@ -238,7 +245,26 @@ public record RunConfig(
     for (String name : cols.names()) {
       perColumn.put(name, missingRule(cols, name, null));
     }
-    return new Preparation.Settings(column, map, unmapped, required, keep, drop, dflt, perColumn);
+    ConfigNode output = root.object("output");
+    return new Preparation.Settings(
+        column, map, unmapped, required, keep, drop, dflt, perColumn, categories(output, "oneHot"), categories(output, "ordinal"));
+  }
+
+  /** {@code [a, b]} (categories from the declared domain) or {@code {a: [x, y], b: []}}. */
+  private static Map<String, List<String>> categories(ConfigNode output, String name) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    if (!output.has(name)) {
+      return out;
+    }
+    if (output.isObject(name)) {
+      ConfigNode m = output.object(name);
+      for (String col : m.names()) {
+        out.put(col, m.strings(col, List.of()));
+      }
+    } else {
+      output.strings(name, List.of()).forEach(col -> out.put(col, List.of()));
+    }
+    return out;
   }
 
   /** {@code keep}, {@code drop}, or {@code {fill: value}}. */
@@ -262,7 +288,7 @@ public record RunConfig(
   }
 
   private static SplitSettings split(ConfigNode split, Preparation.Settings prepare) {
-    split.allowOnly("method", "fractions", "seed", "groupBy", "key", "allowEmptySplitClasses", "dedupe");
+    split.allowOnly("method", "fractions", "seed", "groupBy", "key", "allowEmptySplitClasses", "dedupe", "bins");
     if (!split.present()) {
       return SplitSettings.none();
     }
@@ -272,7 +298,7 @@ public record RunConfig(
     boolean dedupe = split.bool("dedupe", false);
     if (method == SplitMethod.NONE) {
       return new SplitSettings(
-          SplitMethod.NONE, List.of(SplitSettings.UNSPLIT), List.of(BigDecimal.ONE), seed, null, null, false, dedupe);
+          SplitMethod.NONE, List.of(SplitSettings.UNSPLIT), List.of(BigDecimal.ONE), seed, null, null, false, dedupe, 0);
     }
     Map<String, String> given = split.stringMap("fractions");
     if (given.isEmpty()) {
@@ -319,6 +345,16 @@ public record RunConfig(
     if (key != null && method != SplitMethod.HASH) {
       throw TrainsetException.config("split.key", "only used by method: hash");
     }
+    int bins = (int) split.longValue("bins", 0, 0);
+    if (bins == 1 || bins > 1000) {
+      throw TrainsetException.config("split.bins", "expected 2 to 1000 quantile bins (or 0: stratify by label value), got " + bins);
+    }
+    if (bins > 0 && (prepare.label() == null || method == SplitMethod.HASH)) {
+      throw TrainsetException.config("split.bins", "stratifies by quantile bins of the label: needs label.column and method stratified or random");
+    }
+    if (bins > 0 && split.has("groupBy")) {
+      throw TrainsetException.config("split.bins", "cannot be combined with split.groupBy");
+    }
     return new SplitSettings(
         method,
         List.copyOf(names),
@@ -327,7 +363,8 @@ public record RunConfig(
         split.string("groupBy", null),
         key,
         split.bool("allowEmptySplitClasses", false),
-        dedupe);
+        dedupe,
+        bins);
   }
 
 

@@ -314,6 +314,13 @@ public class TrainingSetTest {
         "config key 'output.formats': sagemaker-csv needs numeric columns; column 'b' is string (drop it with columns.drop, or encode it with output.oneHot / output.ordinal)",
         e.getMessage());
     assertTrue(Files.exists(csv));
+
+    // With one-hot encoding the same data is valid SageMaker CSV: label, a, b=x, b=y.
+    File encoded = new File(dir, "encoded");
+    run("input: {path: " + withText + "}\nlabel: {column: label}\noutput: {path: " + encoded + ", formats: [sagemaker-csv], oneHot: {b: [x, y]}}\n");
+    List<String> lines = Files.readAllLines(new File(encoded, "data/csv/part-00000-of-00001.csv").toPath());
+    lines.sort(null);
+    assertEquals(List.of("0,1,1,0", "1,2,0,1"), lines);
   }
 
   @Test
@@ -323,16 +330,57 @@ public class TrainingSetTest {
     File b = tmp.newFolder("hb");
     String yaml = "input: {path: " + csv + "}\nsplit: {method: hash, fractions: {train: 0.7, test: 0.3}, seed: 9}\noutput: {path: ";
     run(yaml + a + ", formats: [jsonl]}\n");
-    run(yaml + b + ", formats: [jsonl]}\n");
+    run(yaml + b + ", formats: [jsonl], textCompression: gzip}\n");
     long n = 0;
     for (String split : List.of("train", "test")) {
       List<String> x = Files.readAllLines(new File(a, split + "/jsonl/part-00000-of-00001.jsonl").toPath());
-      List<String> y = Files.readAllLines(new File(b, split + "/jsonl/part-00000-of-00001.jsonl").toPath());
+      File gz = new File(b, split + "/jsonl/part-00000-of-00001.jsonl.gz");
+      List<String> y =
+          new String(new java.util.zip.GZIPInputStream(Files.newInputStream(gz.toPath())).readAllBytes(), StandardCharsets.UTF_8)
+              .lines().collect(Collectors.toList());
+      JsonNode file = JSON.readTree(new File(b, "manifest.json")).at("/splits/" + split + "/outputs/0");
+      assertEquals("gzip", file.get("compression").asText());
+      assertEquals(y.size(), file.at("/files/0/rows").asLong());
       x.sort(null);
       y.sort(null);
       assertEquals(x, y);
       n += x.size();
     }
     assertEquals(299, n);
+  }
+
+  @Test
+  public void givenANumericLabelAndBins_stratifiesByQuantileBins() throws Exception {
+    File dir = tmp.newFolder("reg");
+    Path csv = dir.toPath().resolve("reg.csv");
+    StringBuilder b = new StringBuilder("x,y\n");
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < 1000; i++) {
+      // a skewed target: most values small, a long tail
+      b.append(i).append(',').append(String.format(java.util.Locale.ROOT, "%.4f", Math.exp(r.nextGaussian() * 2))).append('\n');
+    }
+    Files.writeString(csv, b.toString());
+    File out = new File(dir, "out");
+    run("input: {path: " + csv + "}\nlabel: {column: y}\nsplit: {method: random, bins: 4, fractions: {train: 0.5, test: 0.5}}\n"
+        + "output: {path: " + out + "}\n");
+    JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    JsonNode bins = m.at("/split/apportionment");
+    assertEquals(4, bins.size());
+    long total = 0;
+    List<String> names = new ArrayList<>();
+    bins.fieldNames().forEachRemaining(names::add);
+    assertTrue(names.toString(), names.get(0).startsWith("01 [-inf, ") && names.get(3).startsWith("04 [") && names.get(3).endsWith(", inf)"));
+    for (JsonNode bin : bins) {
+      long n = bin.get("train").asLong() + bin.get("test").asLong();
+      assertTrue("quantile bins hold about a quarter each: " + bins, n > 200 && n < 300);
+      assertTrue("each bin halved exactly: " + bin, Math.abs(bin.get("train").asLong() - bin.get("test").asLong()) <= 1);
+      total += n;
+    }
+    assertEquals(1000, total);
+    // Independently: the upper edge of bin 2 is a median-ish cut; both splits hold about half the rows below it.
+    String upper = names.get(1).substring(names.get(1).indexOf(", ") + 2, names.get(1).length() - 1);
+    long belowTrain = (Long) TestData.duckdb("SELECT count(*) FROM read_parquet('" + out + "/train/parquet/*.parquet') WHERE y < " + upper).get(0).get(0);
+    long belowTest = (Long) TestData.duckdb("SELECT count(*) FROM read_parquet('" + out + "/test/parquet/*.parquet') WHERE y < " + upper).get(0).get(0);
+    assertTrue(belowTrain + " vs " + belowTest, Math.abs(belowTrain - belowTest) <= 2);
   }
 }

@@ -85,7 +85,7 @@ public class RunConfigTest {
   @Test
   public void givenATypo_failsInsteadOfIgnoringIt() {
     assertEquals(
-        "config key 'output.compresion': unknown key (known keys here: compression, formats, path, rowGroupSize, textCompression)",
+        "config key 'output.compresion': unknown key (known keys here: compression, formats, oneHot, ordinal, path, rowGroupSize, textCompression)",
         error("input: {path: i}\noutput: {path: o, compresion: zstd}\n"));
     assertEquals(
         "config key 'inptu': unknown key (known keys here: columns, input, label, maxRejectedFraction, missing, output, schema, split)",

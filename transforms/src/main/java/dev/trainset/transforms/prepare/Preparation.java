@@ -53,6 +53,8 @@ public final class Preparation implements Serializable {
    * @param drop columns to drop
    * @param missingDefault the rule for columns not in {@code missing}
    * @param missing per-column rules
+   * @param oneHot text columns to one-hot encode → their categories (an empty list: the declared domain, e.g. ARFF's)
+   * @param ordinal text columns to encode as the 0-based index of their value → their categories (same rule)
    */
   public record Settings(
       String label,
@@ -62,8 +64,22 @@ public final class Preparation implements Serializable {
       List<String> keep,
       List<String> drop,
       Missing missingDefault,
-      Map<String, Missing> missing)
+      Map<String, Missing> missing,
+      Map<String, List<String>> oneHot,
+      Map<String, List<String>> ordinal)
       implements Serializable {
+    public Settings(
+        String label,
+        Map<String, String> labelMap,
+        Unmapped unmapped,
+        boolean labelRequired,
+        List<String> keep,
+        List<String> drop,
+        Missing missingDefault,
+        Map<String, Missing> missing) {
+      this(label, labelMap, unmapped, labelRequired, keep, drop, missingDefault, missing, Map.of(), Map.of());
+    }
+
     public static Settings none() {
       return new Settings(null, Map.of(), Unmapped.REJECT, true, List.of(), List.of(), Missing.KEEP, Map.of());
     }
@@ -85,6 +101,8 @@ public final class Preparation implements Serializable {
   private final boolean labelRequired;
   private final MissingPolicy[] policies;
   private final Object[] fills;
+  private final int[] encoding; // per prepared column: 0 as is, 1 one-hot, 2 ordinal; null when nothing is encoded
+  private final List<String>[] categories;
 
   private Preparation(
       TableSchema input,
@@ -95,7 +113,9 @@ public final class Preparation implements Serializable {
       Unmapped unmapped,
       boolean labelRequired,
       MissingPolicy[] policies,
-      Object[] fills) {
+      Object[] fills,
+      int[] encoding,
+      List<String>[] categories) {
     this.input = input;
     this.output = output;
     this.sources = sources;
@@ -105,6 +125,8 @@ public final class Preparation implements Serializable {
     this.labelRequired = labelRequired;
     this.policies = policies;
     this.fills = fills;
+    this.encoding = encoding;
+    this.categories = categories;
   }
 
   /** Identity: every column, unchanged. */
@@ -194,8 +216,56 @@ public final class Preparation implements Serializable {
       }
       cols.add(m.policy() == MissingPolicy.KEEP ? spec : spec.withNullable(false));
     }
+
+    // Encoding of text columns: one-hot (one 0/1 column per category) or ordinal (the category's index).
+    for (String c : s.oneHot().keySet()) {
+      requireColumn(in, c, "output.oneHot");
+      if (s.ordinal().containsKey(c)) {
+        throw new InvalidSetting("output.ordinal", "column '" + c + "' is also in output.oneHot");
+      }
+    }
+    s.ordinal().keySet().forEach(c -> requireColumn(in, c, "output.ordinal"));
+    int[] encoding = null;
+    @SuppressWarnings("unchecked")
+    List<String>[] categories = new List[cols.size()];
+    List<ColumnSpec> encoded = new ArrayList<>();
+    for (int k = 0; k < cols.size(); k++) {
+      ColumnSpec spec = cols.get(k);
+      boolean hot = s.oneHot().containsKey(spec.name());
+      boolean ord = s.ordinal().containsKey(spec.name());
+      if (!hot && !ord) {
+        encoded.add(spec);
+        continue;
+      }
+      String key = hot ? "output.oneHot" : "output.ordinal";
+      if (k == 0 && labelIndex >= 0) {
+        throw new InvalidSetting(key, "'" + spec.name() + "' is the label; map it with label.map");
+      }
+      if (spec.type() != ColumnType.STRING || spec.list()) {
+        throw new InvalidSetting(key, "column '" + spec.name() + "' is " + spec.describeType() + "; only text columns are encoded");
+      }
+      List<String> given = hot ? s.oneHot().get(spec.name()) : s.ordinal().get(spec.name());
+      List<String> cats = given != null && !given.isEmpty() ? given : spec.domain();
+      if (cats == null || cats.isEmpty()) {
+        throw new InvalidSetting(
+            key, "column '" + spec.name() + "' declares no categories; list them: " + key + ": {" + spec.name() + ": [a, b, c]}");
+      }
+      if (encoding == null) {
+        encoding = new int[cols.size()];
+      }
+      encoding[k] = hot ? 1 : 2;
+      categories[k] = List.copyOf(cats);
+      if (hot) {
+        for (String cat : cats) {
+          encoded.add(new ColumnSpec(spec.name() + "=" + cat, ColumnType.LONG, false, spec.nullable(), null));
+        }
+      } else {
+        encoded.add(new ColumnSpec(spec.name(), ColumnType.LONG, false, spec.nullable(), null));
+      }
+    }
     return new Preparation(
-        in, new TableSchema(cols), sources, labelIndex >= 0, typedMap, s.unmapped(), s.labelRequired(), policies, fills);
+        in, new TableSchema(encoded), sources, labelIndex >= 0, typedMap, s.unmapped(), s.labelRequired(), policies, fills,
+        encoding, categories);
   }
 
   private static int requireColumn(TableSchema in, String name, String key) {
@@ -261,6 +331,33 @@ public final class Preparation implements Serializable {
         }
       }
       out[k] = v;
+    }
+    return encoding == null ? out : encode(out);
+  }
+
+  private Object[] encode(Object[] prepared) {
+    Object[] out = new Object[output.size()];
+    int j = 0;
+    for (int k = 0; k < prepared.length; k++) {
+      Object v = prepared[k];
+      if (encoding[k] == 0) {
+        out[j++] = v;
+        continue;
+      }
+      List<String> cats = categories[k];
+      int index = v == null ? -1 : cats.indexOf(v);
+      if (v != null && index < 0) {
+        throw new Rejected(
+            "column '" + input.column(sources[k]).name() + "' value '" + v + "' is not among its categories " + cats
+                + (encoding[k] == 1 ? " (output.oneHot)" : " (output.ordinal)"));
+      }
+      if (encoding[k] == 1) {
+        for (int c = 0; c < cats.size(); c++) {
+          out[j++] = v == null ? null : (Object) (c == index ? 1L : 0L);
+        }
+      } else {
+        out[j++] = v == null ? null : (Object) (long) index;
+      }
     }
     return out;
   }

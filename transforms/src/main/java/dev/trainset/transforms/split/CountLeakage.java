@@ -1,6 +1,9 @@
 package dev.trainset.transforms.split;
 
+import java.util.HashMap;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
@@ -13,9 +16,11 @@ import org.apache.beam.sdk.values.Row;
 
 /**
  * The leakage check: how many distinct feature vectors (every column but the label) occur in more than one split,
- * and how many rows carry them. Keyed by a 64-bit hash of the features (collisions are possible but vanishingly rare
- * below billions of rows); per key a combine ORs a split bit mask and counts rows, so only 16 bytes per distinct
- * feature vector move. Outputs {@code {"kind":"leakage","featureVectors":…,"rows":…}}.
+ * and how many rows carry them. Each row becomes one 64-bit hash of its features plus its split (collisions are
+ * possible but vanishingly rare below billions of rows); hashes are grouped into {@link #SHARDS} shards by their top
+ * bits, and each shard counts its own hashes in a map. So 12 bytes per row move, a worker holds one shard's distinct
+ * hashes (1/1024 of them), and no runner handles one key per row (the DirectRunner is very slow at that). Outputs
+ * {@code {"kind":"leakage","featureVectors":…,"rows":…}}.
  */
 public final class CountLeakage extends PTransform<PCollection<KV<Integer, Row>>, PCollection<String>> {
   private final int featuresFrom;
@@ -33,17 +38,19 @@ public final class CountLeakage extends PTransform<PCollection<KV<Integer, Row>>
   public PCollection<String> expand(PCollection<KV<Integer, Row>> rows) {
     int from = featuresFrom;
     return rows.apply("FeatureHash", ParDo.of(new KeyFn(from)))
-        .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
-        .apply("SplitsPerFeatureVector", Combine.perKey(new OrAndCount()))
-        .apply("Leaked", ParDo.of(new LeakedFn()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
+        .apply("GroupShards", GroupByKey.create())
+        .apply("LeakedPerShard", ParDo.of(new ShardFn()))
         .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
         .apply("Total", Combine.globally(new SumPairs()).withoutDefaults())
         .apply("ToJson", ParDo.of(new ToJsonFn()))
         .setCoder(StringUtf8Coder.of());
   }
 
-  /** (split bit mask in the low 8 bits, row count above). */
-  static final class KeyFn extends DoFn<KV<Integer, Row>, KV<Long, Long>> {
+  public static final int SHARDS = 1024;
+
+  /** KV<shard, KV<feature hash, split>>. */
+  static final class KeyFn extends DoFn<KV<Integer, Row>, KV<Integer, KV<Long, Integer>>> {
     private final int from;
 
     KeyFn(int from) {
@@ -51,29 +58,31 @@ public final class CountLeakage extends PTransform<PCollection<KV<Integer, Row>>
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Row> e, OutputReceiver<KV<Long, Long>> out) {
-      out.output(KV.of(RowHash.of(e.getValue(), from, 0x1eaca9eL), (1L << 8) | (1L << e.getKey())));
+    public void process(@Element KV<Integer, Row> e, OutputReceiver<KV<Integer, KV<Long, Integer>>> out) {
+      long h = RowHash.of(e.getValue(), from, 0x1eaca9eL);
+      out.output(KV.of((int) (h >>> 54), KV.of(h, e.getKey())));
     }
   }
 
-  static final class OrAndCount extends Combine.BinaryCombineLongFn {
-    @Override
-    public long apply(long a, long b) {
-      return (((a >>> 8) + (b >>> 8)) << 8) | ((a | b) & 0xFF);
-    }
-
-    @Override
-    public long identity() {
-      return 0;
-    }
-  }
-
-  static final class LeakedFn extends DoFn<KV<Long, Long>, KV<Long, Long>> {
+  /** Per shard: the feature vectors seen in more than one split, and their rows: KV<vectors, rows>. */
+  static final class ShardFn extends DoFn<KV<Integer, Iterable<KV<Long, Integer>>>, KV<Long, Long>> {
     @ProcessElement
-    public void process(@Element KV<Long, Long> e, OutputReceiver<KV<Long, Long>> out) {
-      long v = e.getValue();
-      if (Long.bitCount(v & 0xFF) > 1) {
-        out.output(KV.of(1L, v >>> 8));
+    public void process(@Element KV<Integer, Iterable<KV<Long, Integer>>> shard, OutputReceiver<KV<Long, Long>> out) {
+      // hash -> (row count << 8) | split bit mask
+      HashMap<Long, Long> seen = new HashMap<>();
+      for (KV<Long, Integer> e : shard.getValue()) {
+        seen.merge(e.getKey(), (1L << 8) | (1L << e.getValue()), (a, b) -> (((a >>> 8) + (b >>> 8)) << 8) | ((a | b) & 0xFF));
+      }
+      long vectors = 0;
+      long rows = 0;
+      for (long v : seen.values()) {
+        if (Long.bitCount(v & 0xFF) > 1) {
+          vectors++;
+          rows += v >>> 8;
+        }
+      }
+      if (vectors > 0) {
+        out.output(KV.of(vectors, rows));
       }
     }
   }

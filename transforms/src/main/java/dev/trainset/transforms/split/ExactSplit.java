@@ -32,6 +32,10 @@ import org.apache.beam.sdk.values.PCollectionView;
  * {@code plan} combines a {@link SplitHistogram} (no unit moves) and computes the {@link SplitPlan} once. {@code
  * assign} sends every unit of a decided bucket straight to its split, and groups only the units of boundary buckets
  * (at most splits − 1 buckets of 1,024 per class) by bucket to rank them. See {@link SplitPlan} for why that is exact.
+ *
+ * <p>The plan is a side input of the assignment, so units wait until the histogram is complete: Flink spills them to
+ * disk (a 2M-row class splits in a 512 MB heap, see LargeSplitIT); the DirectRunner keeps them on the heap, like
+ * everything else it runs.
  */
 public final class ExactSplit {
   private ExactSplit() {}

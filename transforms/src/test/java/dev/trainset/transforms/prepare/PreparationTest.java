@@ -104,4 +104,32 @@ public class PreparationTest {
     Object[] row = {1L, 2.5, "M", "Normal"};
     assertArrayEquals(row, p.apply(row));
   }
+
+  @Test
+  public void givenOneHotAndOrdinal_textColumnsBecomeNumbers_andUnknownValuesAreRejected() {
+    TableSchema in =
+        new TableSchema(
+            List.of(
+                ColumnSpec.of("sex", ColumnType.STRING),
+                new ColumnSpec("size", ColumnType.STRING, false, true, List.of("S", "M", "L")),
+                ColumnSpec.of("y", ColumnType.LONG)));
+    Preparation p =
+        Preparation.of(
+            in,
+            new Settings(
+                "y", Map.of(), Unmapped.REJECT, true, List.of(), List.of(), Missing.KEEP, Map.of(),
+                Map.of("sex", List.of("F", "M")), Map.of("size", List.of())));
+    assertEquals(List.of("y", "sex=F", "sex=M", "size"), p.output().names());
+    assertEquals(ColumnType.LONG, p.output().column(1).type());
+    assertArrayEquals(new Object[] {1L, 0L, 1L, 2L}, p.apply(new Object[] {"M", "L", 1L}));
+    assertArrayEquals(new Object[] {0L, null, null, 0L}, p.apply(new Object[] {null, "S", 0L}));
+    assertEquals(
+        "column 'sex' value 'X' is not among its categories [F, M] (output.oneHot)",
+        assertThrows(Preparation.Rejected.class, () -> p.apply(new Object[] {"X", "S", 0L})).getMessage());
+    assertEquals(
+        "output.ordinal: column 'sex' declares no categories; list them: output.ordinal: {sex: [a, b, c]}",
+        assertThrows(Preparation.InvalidSetting.class,
+            () -> Preparation.of(in, new Settings("y", Map.of(), Unmapped.REJECT, true, List.of(), List.of(), Missing.KEEP, Map.of(),
+                Map.of(), Map.of("sex", List.of())))).getMessage());
+  }
 }
