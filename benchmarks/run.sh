@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Whole-run benchmark: trainset run CSV -> Parquet on a generated CSV, on DirectRunner and on embedded Flink.
+# Whole-run benchmark on a generated CSV (3-class label 70/25/5), on DirectRunner and on embedded Flink:
+#   convert: CSV -> Parquet, no split
+#   split:   CSV -> label first -> exact stratified 80/10/10 split (seed 42) -> Parquet per split
 # Prints wall time, rows/s (end to end, JVM start and schema inference included) and peak RSS for each.
-#   benchmarks/run.sh [ROWS]        (default 1000000; the CSV is generated once into benchmarks/data/, git-ignored)
+#   benchmarks/run.sh [ROWS [RUNS...]]   (default 1000000 and all four runs; the CSV is generated once into
+#                                          benchmarks/data/, git-ignored; RUNS among direct-convert direct-split
+#                                          flink-convert flink-split)
 # Run it on an idle machine: the numbers are wall-clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,5 +24,17 @@ measure() {
   read -r wall rss < benchmarks/data/time-$name
   printf '%-14s wall %6.1f s   %8.0f rows/s   peak RSS %5.0f MB\n' "$name" "$wall" "$(echo "$rows / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
 }
-measure direct
-measure flink-local --runner-config runner-configs/flink-local.yaml --parallelism=2
+split=(--set label.column=label --set split.method=stratified --set 'split.fractions.train=0.8'
+       --set 'split.fractions.validation=0.1' --set 'split.fractions.test=0.1' --set split.seed=42)
+flink=(--runner-config runner-configs/flink-local.yaml)
+runs=("${@:2}")
+[[ ${#runs[@]} -gt 0 ]] || runs=(direct-convert direct-split flink-convert flink-split)
+for run in "${runs[@]}"; do
+  case $run in
+    direct-convert) measure direct-convert ;;
+    direct-split) measure direct-split "${split[@]}" ;;
+    flink-convert) measure flink-convert "${flink[@]}" ;;
+    flink-split) measure flink-split "${flink[@]}" "${split[@]}" ;;
+    *) echo "unknown run $run" >&2; exit 2 ;;
+  esac
+done

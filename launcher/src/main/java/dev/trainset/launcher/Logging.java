@@ -16,6 +16,9 @@ final class Logging {
     setDefault("org.slf4j.simpleLogger.log.org.apache.hadoop", verbose ? "info" : "error");
     // Beam's file sinks warn when a bundle left no temporary files to clean up: expected, not actionable.
     setDefault("org.slf4j.simpleLogger.log.org.apache.beam.sdk.io.FileBasedSink", verbose ? "info" : "error");
+    // Embedded Flink warns about long operator names (Beam's step names) and about JVM shutdown hooks at exit.
+    setDefault("org.slf4j.simpleLogger.log.org.apache.flink.metrics", verbose ? "info" : "error");
+    setDefault("org.slf4j.simpleLogger.log.org.apache.pekko.actor.CoordinatedShutdown", verbose ? "info" : "error");
   }
 
   private static void setDefault(String key, String value) {

@@ -32,9 +32,16 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     run.beamArgs = beamArgs;
     RunConfig cfg = run.config();
-    PipelineOptions options = run.pipelineOptions();
+    long inputBytes = 0;
+    for (org.apache.beam.sdk.io.fs.MatchResult.Metadata f : BatchIngest.plan(cfg, run.settings(line -> {})).files()) {
+      inputBytes += f.sizeBytes();
+    }
+    PipelineOptions options = run.pipelineOptions(inputBytes);
     err.println("trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
-        + " on " + options.getRunner().getSimpleName());
+        + " on " + options.getRunner().getSimpleName()
+        + (run.defaultsToFlink(inputBytes)
+            ? String.format(" (embedded: the input, %,d MB, is over %d MB; choose a runner with --runner-config)", inputBytes >> 20, RunOptions.DIRECT_MAX_BYTES >> 20)
+            : ""));
     if (run.verbose) {
       err.println("effective configuration: " + cfg.masked());
     }

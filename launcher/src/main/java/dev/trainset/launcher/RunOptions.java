@@ -53,11 +53,62 @@ final class RunOptions {
     ConfigLoader.setIfPresent(tree, "input.format", format);
     ConfigLoader.setIfPresent(tree, "output.path", output);
     ConfigLoader.applySets(tree, sets);
+    ConfigLoader.applySets(tree, configFlags());
     return RunConfig.from(tree);
   }
 
   PipelineOptions pipelineOptions() {
-    return BeamOptions.from(beamArgs, runnerConfig);
+    return pipelineOptions(0);
+  }
+
+  /**
+   * The Beam options. Without a runner chosen (no {@code --runner-config}, no {@code --runner=}), the DirectRunner
+   * for inputs up to {@link #DIRECT_MAX_BYTES} and embedded Flink above: the DirectRunner is faster on small inputs
+   * but keeps a run's data on the heap; Flink's memory stays flat (measured in BENCHMARKS.md).
+   */
+  PipelineOptions pipelineOptions(long inputBytes) {
+    List<String> beam = new ArrayList<>(beamArgs);
+    beam.removeIf(RunOptions::isConfigFlag);
+    if (defaultsToFlink(inputBytes)) {
+      beam.addAll(0, List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=-1"));
+    }
+    return BeamOptions.from(beam, runnerConfig);
+  }
+
+  /** Whether no runner was chosen and the input is large enough for embedded Flink to be the default. */
+  boolean defaultsToFlink(long inputBytes) {
+    return runnerConfig == null && beamArgs.stream().noneMatch(a -> a.startsWith("--runner=")) && inputBytes > DIRECT_MAX_BYTES;
+  }
+
+  /** Inputs larger than this run on embedded Flink unless a runner is chosen. */
+  static final long DIRECT_MAX_BYTES = 256L * 1024 * 1024;
+
+  /**
+   * Every configuration key is also a flag: {@code --split.seed=7}, {@code --label.column=class},
+   * {@code --output.formats=[parquet,sagemaker-csv]}, {@code --maxRejectedFraction=0.05} (the same as {@code --set};
+   * Beam's options have no dots, so the two never clash).
+   */
+  List<String> configFlags() {
+    List<String> out = new ArrayList<>();
+    for (String a : beamArgs) {
+      if (isConfigFlag(a)) {
+        if (!a.contains("=")) {
+          throw new dev.trainset.pipelines.config.TrainsetException(
+              dev.trainset.pipelines.config.TrainsetException.USAGE, "'" + a + "': expected " + a + "=value");
+        }
+        out.add(a.substring(2));
+      }
+    }
+    return out;
+  }
+
+  static boolean isConfigFlag(String arg) {
+    if (!arg.startsWith("--")) {
+      return false;
+    }
+    String name = arg.substring(2).split("=", 2)[0];
+    String root = name.split("\\.", 2)[0];
+    return RunConfig.ROOT_KEYS.contains(root) && (name.contains(".") || name.equals("maxRejectedFraction"));
   }
 
   BatchIngest.Settings settings(Consumer<String> progress) {

@@ -124,7 +124,7 @@ public class TrainsetCliTest {
     Outcome o = cli("run", "--config", cfg.toString());
     assertEquals(2, o.exit);
     assertEquals(
-        List.of("trainset: error: config key 'output.compresion': unknown key (known keys here: compression, formats, path, rowGroupSize, textCompression)"),
+        List.of("trainset: error: config key 'output.compresion': unknown key (known keys here: compression, formats, oneHot, ordinal, path, rowGroupSize, textCompression)"),
         o.errorLines());
     assertNoStackTrace(o);
   }
@@ -272,5 +272,49 @@ public class TrainsetCliTest {
     assertEquals(0, o.exit);
     assertTrue(o.out, o.out.contains("schema declared"));
     assertTrue(o.out, o.out.matches("(?s).*\\nclass +string +yes +\\[Abnormal, Normal\\]\\n.*"));
+  }
+
+  @Test
+  public void validate_withAStratifiedSplit_printsThePerClassCounts_andWritesNothing() throws Exception {
+    File out = new File(tmp.getRoot(), "split-plan");
+    Outcome o =
+        cli(
+            "validate", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--set", "label.column=class",
+            "--set", "label.map.Abnormal=1", "--set", "label.map.Normal=0", "--set", "split.method=stratified",
+            "--set", "output.formats=sagemaker-csv");
+    assertEquals(o.err, 0, o.exit);
+    assertTrue(o.out, o.out.contains("columns:  class, pelvic_incidence, pelvic_tilt, lumbar_lordosis_angle, sacral_slope, pelvic_radius, degree_spondylolisthesis (label first)\n"));
+    assertTrue(o.out, o.out.contains("split:    stratified, seed 42, train 0.8, validation 0.1, test 0.1\n"));
+    assertTrue(o.out, o.out.matches("(?s).*\\n\\s+class \\(rows\\)\\s+train\\s+validation\\s+test\\n.*"));
+    assertTrue(o.out, o.out.matches("(?s).*\\n\\s+0\\s+80\\s+10\\s+10\\n\\s+1\\s+168\\s+21\\s+21\\n\\s+total\\s+248\\s+31\\s+31\\n.*"));
+    assertTrue(o.out, o.out.contains(out + "/train/csv/"));
+    assertTrue(o.out, o.out.endsWith("valid: nothing was written\n"));
+    assertFalse("validate wrote the output folder", out.exists());
+  }
+
+  @Test
+  public void validate_withFractionsThatDoNotSumToOne_exits2NamingTheKey() {
+    Outcome o =
+        cli(
+            "validate", "--input", VERTEBRAL.toString(), "--output", new File(tmp.getRoot(), "x").toString(),
+            "--set", "label.column=class", "--set", "split.fractions.train=0.9", "--set", "split.fractions.test=0.2");
+    assertEquals(2, o.exit);
+    assertEquals("trainset: error: config key 'split.fractions': the fractions must sum to 1, they sum to 1.1\n", o.err);
+  }
+
+  @Test
+  public void everyConfigKeyIsAlsoAFlag() throws Exception {
+    File out = new File(tmp.getRoot(), "flags");
+    Outcome o =
+        cli(
+            "run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--label.column=class",
+            "--label.map={Abnormal: 1, Normal: 0}", "--split.fractions.train=0.5", "--split.fractions.test=0.5",
+            "--split.seed=3", "--output.formats=[sagemaker-csv]", "--maxRejectedFraction=0");
+    assertEquals(o.err, 0, o.exit);
+    JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    assertEquals(3, m.at("/split/seed").asLong());
+    assertEquals("{\"0\":50,\"1\":105}", m.at("/splits/test/classCounts").toString());
+    assertEquals("sagemaker-csv", m.at("/splits/test/outputs/0/format").asText());
+    assertEquals("0", m.at("/config/maxRejectedFraction").asText());
   }
 }
