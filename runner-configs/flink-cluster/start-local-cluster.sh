@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts a Flink 1.19 standalone session cluster (one JobManager, one TaskManager with 2 slots) on 127.0.0.1 from
+# Starts a Flink 1.19 standalone session cluster (one JobManager, one TaskManager with 2 slots and 2 GB) on 127.0.0.1 from
 # Maven artifacts, for runner-configs/flink-cluster.yaml. Prints "flink up" once the TaskManager has registered.
 #
 #   runner-configs/flink-cluster/start-local-cluster.sh [STATE_DIR]      (default /tmp/trainset-flink)
@@ -32,7 +32,13 @@ rest.bind-address: 127.0.0.1
 rest.port: $rest
 blob.server.port: $blob
 jobmanager.memory.process.size: 1024m
-taskmanager.memory.process.size: 1536m
+taskmanager.memory.process.size: 2048m
+# A split job has several shuffles (histogram, boundary buckets, leakage shards, statistics); each blocking batch
+# partition asks for taskmanager.network.sort-shuffle.min-buffers (512 by default) network buffers, and with Flink's
+# default network share (~3,500 buffers here) jobs failed with "Insufficient number of network buffers".
+taskmanager.memory.network.min: 320mb
+taskmanager.memory.network.max: 320mb
+taskmanager.network.sort-shuffle.min-buffers: 128
 taskmanager.numberOfTaskSlots: 2
 parallelism.default: 1
 io.tmp.dirs: $state/tmp

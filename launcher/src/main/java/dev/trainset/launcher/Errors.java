@@ -9,33 +9,36 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 final class Errors implements IExecutionExceptionHandler {
   private final PrintStream err;
   private final boolean verbose;
+  private final Lines lines;
 
-  Errors(PrintStream err, boolean verbose) {
+  Errors(PrintStream err, boolean verbose, Lines.Format format) {
     this.err = err;
     this.verbose = verbose;
+    this.lines = new Lines(format, err::println);
   }
 
   @Override
   public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
     TrainsetException te = find(ex);
     if (te != null) {
-      err.println("trainset: error: " + te.getMessage());
+      lines.error("error: " + te.getMessage(), te.exitCode());
       if (verbose) {
         te.printStackTrace(err);
       }
       return te.exitCode();
     }
     if (ex instanceof IllegalArgumentException && isOptionsError(ex)) {
-      err.println("trainset: error: " + ex.getMessage().split("\n")[0]);
+      lines.error("error: " + ex.getMessage().split("\n")[0], TrainsetException.USAGE);
       return TrainsetException.USAGE;
     }
     Throwable root = ex;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    err.println(
-        "trainset: internal error: " + root.getClass().getSimpleName() + ": " + root.getMessage()
-            + (verbose ? "" : " (run with --verbose for the stack trace)"));
+    lines.error(
+        "internal error: " + root.getClass().getSimpleName() + ": " + root.getMessage()
+            + (verbose ? "" : " (run with --verbose for the stack trace)"),
+        TrainsetException.INTERNAL);
     if (verbose) {
       ex.printStackTrace(err);
     }

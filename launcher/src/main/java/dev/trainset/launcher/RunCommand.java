@@ -37,21 +37,27 @@ final class RunCommand implements Callable<Integer> {
       inputBytes += f.sizeBytes();
     }
     PipelineOptions options = run.pipelineOptions(inputBytes);
-    err.println("trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
+    Lines lines = new Lines(run.logFormat, line -> {
+      err.println(line);
+      err.flush();
+    });
+    String start = "trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
         + " on " + options.getRunner().getSimpleName()
         + (run.defaultsToFlink(inputBytes)
             ? String.format(" (embedded: the input, %,d MB, is over %d MB; choose a runner with --runner-config)", inputBytes >> 20, RunOptions.DIRECT_MAX_BYTES >> 20)
-            : ""));
+            : "");
+    lines.info(start, start);
     if (run.verbose) {
-      err.println("effective configuration: " + cfg.masked());
+      lines.info("effective configuration: " + cfg.masked());
     }
-    BatchIngest.Result r = BatchIngest.run(cfg, options, run.settings(line -> err.println("trainset: " + line)));
+    BatchIngest.Result r = BatchIngest.run(cfg, options, run.settings(lines::info));
     if (BatchIngest.ALREADY_COMPLETE.equals(r.status())) {
-      err.println("trainset: already complete: run " + r.runId() + " is in " + r.output() + "; nothing to do");
+      lines.info("already complete: run " + r.runId() + " is in " + r.output() + "; nothing to do");
     } else {
-      err.printf(
-          "trainset: done in %.1f s: %,d read, %,d written, %,d rejected -> %s%n",
-          r.duration().toMillis() / 1000.0, r.read(), r.written(), r.rejected(), r.output());
+      lines.info(
+          String.format(
+              "done in %.1f s: %,d read, %,d written, %,d rejected -> %s",
+              r.duration().toMillis() / 1000.0, r.read(), r.written(), r.rejected(), r.output()));
     }
     ObjectNode result = new ObjectMapper().createObjectNode();
     result.put("status", r.status());

@@ -44,6 +44,9 @@ final class RunOptions {
   @Option(names = "--verbose", description = "Show Beam's logs and stack traces.")
   boolean verbose;
 
+  @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json: trainset's own stderr lines as one JSON object each.")
+  Lines.Format logFormat = Lines.Format.TEXT;
+
   /** Beam pipeline options; set by the command, since picocli does not collect unmatched arguments in a mixin. */
   List<String> beamArgs = new ArrayList<>();
 

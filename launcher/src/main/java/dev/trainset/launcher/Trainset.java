@@ -36,7 +36,8 @@ public final class Trainset implements Runnable {
     CommandLine cli = new CommandLine(new Trainset());
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
-    cli.setExecutionExceptionHandler(new Errors(err, verbose));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionExceptionHandler(new Errors(err, verbose, Lines.fromArgs(args)));
     cli.setParameterExceptionHandler(
         (ex, a) -> {
           err.println("trainset: error: " + ex.getMessage());

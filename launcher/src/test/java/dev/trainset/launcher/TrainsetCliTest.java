@@ -317,4 +317,27 @@ public class TrainsetCliTest {
     assertEquals("sagemaker-csv", m.at("/splits/test/outputs/0/format").asText());
     assertEquals("0", m.at("/config/maxRejectedFraction").asText());
   }
+
+  @Test
+  public void logFormatJson_everyStderrLineIsAJsonObject_errorsCarryTheExitCode() throws Exception {
+    File out = new File(tmp.getRoot(), "json-logs");
+    Outcome o = cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--log-format", "json");
+    assertEquals(o.err, 0, o.exit);
+    List<String> messages = new java.util.ArrayList<>();
+    for (String line : o.err.split("\n")) {
+      JsonNode n = JSON.readTree(line);
+      assertEquals(line, "info", n.get("level").asText());
+      java.time.Instant.parse(n.get("time").asText());
+      messages.add(n.get("message").asText());
+    }
+    assertTrue(messages.toString(), messages.get(messages.size() - 1).startsWith("done in "));
+    assertTrue(o.out.startsWith("TRAINSET_RESULT {"));
+
+    Outcome bad = cli("run", "--input", VERTEBRAL.toString(), "--output", out.toString(), "--log-format=json", "--set", "output.compression=lz4");
+    assertEquals(2, bad.exit);
+    JsonNode e = JSON.readTree(bad.err.trim());
+    assertEquals("error", e.get("level").asText());
+    assertEquals(2, e.get("exitCode").asInt());
+    assertEquals("config key 'output.compression': expected one of snappy, zstd, gzip, none, got 'lz4'", e.get("message").asText());
+  }
 }
