@@ -2,8 +2,8 @@ package dev.trainset.launcher;
 
 import dev.trainset.pipelines.config.TrainsetException;
 import java.io.PrintStream;
-import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine;
 
 /** Turns failures into one clear line on stderr and an exit code; the stack trace only with {@code --verbose}. */
 final class Errors implements IExecutionExceptionHandler {

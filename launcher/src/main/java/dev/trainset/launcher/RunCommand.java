@@ -8,9 +8,9 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.options.PipelineOptions;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** {@code trainset run}: reads the inputs, writes the training set, the rejects, the manifest and {@code _SUCCESS}. */
 @Command(
@@ -32,15 +32,17 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     run.beamArgs = beamArgs;
     RunConfig cfg = run.config();
-    long inputBytes = 0;
-    for (org.apache.beam.sdk.io.fs.MatchResult.Metadata f : BatchIngest.plan(cfg, run.settings(line -> {})).files()) {
-      inputBytes += f.sizeBytes();
-    }
-    PipelineOptions options = run.pipelineOptions(inputBytes);
     Lines lines = new Lines(run.logFormat, line -> {
       err.println(line);
       err.flush();
     });
+    BatchIngest.Settings settings = run.settings(lines::info);
+    BatchIngest.Plan plan = BatchIngest.plan(cfg, settings);
+    long inputBytes = 0;
+    for (org.apache.beam.sdk.io.fs.MatchResult.Metadata f : plan.files()) {
+      inputBytes += f.sizeBytes();
+    }
+    PipelineOptions options = run.pipelineOptions(inputBytes);
     String start = "trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
         + " on " + options.getRunner().getSimpleName()
         + (run.defaultsToFlink(inputBytes)
@@ -50,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
     if (run.verbose) {
       lines.info("effective configuration: " + cfg.masked());
     }
-    BatchIngest.Result r = BatchIngest.run(cfg, options, run.settings(lines::info));
+    BatchIngest.Result r = BatchIngest.run(plan, options, settings);
     if (BatchIngest.ALREADY_COMPLETE.equals(r.status())) {
       lines.info("already complete: run " + r.runId() + " is in " + r.output() + "; nothing to do");
     } else {

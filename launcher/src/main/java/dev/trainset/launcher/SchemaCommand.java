@@ -14,10 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code trainset schema}: prints the schema trainset would use for an input, writing nothing. */
 @Command(name = "schema", mixinStandardHelpOptions = true, description = "Print the inferred (or declared) schema of an input.")

@@ -2,21 +2,21 @@ package dev.trainset.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.pipelines.batch.BatchIngest;
-import dev.trainset.transforms.io.WriteSplits;
-import dev.trainset.transforms.prepare.Preparation;
 import dev.trainset.pipelines.batch.Formats;
 import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.batch.SchemaResolver;
 import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.transforms.io.FileFormat;
+import dev.trainset.transforms.io.WriteSplits;
 import dev.trainset.transforms.parse.ColumnSpec;
+import dev.trainset.transforms.prepare.Preparation;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /**
  * {@code trainset validate}: a dry run. Checks the configuration, that the inputs exist and are not empty, finds the

@@ -5,18 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.pipelines.config.RunConfig.Format;
+import dev.trainset.pipelines.config.RunConfig.SplitMethod;
+import dev.trainset.pipelines.config.RunConfig.SplitSettings;
+import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.pipelines.config.TrainsetException;
+import dev.trainset.transforms.errors.CountReasons;
 import dev.trainset.transforms.errors.RejectedRecord;
 import dev.trainset.transforms.errors.WriteRejected;
 import dev.trainset.transforms.io.DescribeFiles;
 import dev.trainset.transforms.io.FileFormat;
-import dev.trainset.transforms.io.ReadRecords;
-import dev.trainset.pipelines.config.RunConfig.SplitMethod;
-import dev.trainset.pipelines.config.RunConfig.SplitSettings;
-import dev.trainset.transforms.errors.CountReasons;
 import dev.trainset.transforms.io.OutputFormat;
+import dev.trainset.transforms.io.ReadRecords;
 import dev.trainset.transforms.io.RowFileSink;
 import dev.trainset.transforms.io.WriteSplits;
 import dev.trainset.transforms.io.csv.SageMakerCsvSink;
@@ -24,13 +24,11 @@ import dev.trainset.transforms.io.json.JsonLinesSink;
 import dev.trainset.transforms.io.parquet.ParquetRowSink;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.prepare.Preparation;
+import dev.trainset.transforms.schema.SchemaJson;
 import dev.trainset.transforms.split.CountLeakage;
 import dev.trainset.transforms.split.RowHash;
 import dev.trainset.transforms.split.SplitPlan;
 import dev.trainset.transforms.stats.ComputeStats;
-import java.util.Locale;
-import org.apache.beam.sdk.values.KV;
-import dev.trainset.transforms.schema.SchemaJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
@@ -56,6 +55,7 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -76,7 +76,6 @@ import org.apache.beam.sdk.values.Row;
  * last.
  */
 public final class BatchIngest {
-  public static final String DATA = "data";
   public static final String REJECTED = "rejected";
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -119,9 +118,13 @@ public final class BatchIngest {
   private BatchIngest() {}
 
   public static Result run(RunConfig cfg, PipelineOptions options, Settings settings) {
+    return run(plan(cfg, settings), options, settings);
+  }
+
+  /** Runs a planned run (the command line plans first, to choose the runner by input size). */
+  public static Result run(Plan plan, PipelineOptions options, Settings settings) {
     Instant started = Instant.now();
-    Plan plan = plan(cfg, settings);
-    cfg = plan.config();
+    RunConfig cfg = plan.config();
     List<Metadata> files = plan.files();
     String runId = plan.runId();
     OutputDir out = OutputDir.of(cfg.output().path());
@@ -148,8 +151,10 @@ public final class BatchIngest {
     SplitSettings splitSettings = cfg.split();
 
     Pipeline p = Pipeline.create(options);
-    ReadRecords reading = ReadRecords.from(paths(files)).withFormat(fileFormat).withSchema(schema.schema()).withPreparation(prep);
-    PCollectionTuple read = p.apply("ReadRecords", reading);
+    PCollectionTuple read =
+        p.apply(
+            "ReadRecords",
+            ReadRecords.from(paths(files)).withFormat(fileFormat).withSchema(schema.schema()).withPreparation(prep));
     PCollection<Row> rows = read.get(ReadRecords.ROWS);
     PCollection<RejectedRecord> rejected = read.get(ReadRecords.REJECTED);
 

@@ -9,8 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
+import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * Lists the files of an input path (a file, a glob, or a folder, whose files are all read except hidden ones whose

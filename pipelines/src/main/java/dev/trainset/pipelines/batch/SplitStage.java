@@ -4,15 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.pipelines.config.RunConfig.SplitMethod;
 import dev.trainset.pipelines.config.RunConfig.SplitSettings;
+import dev.trainset.transforms.coders.SummaryCoder;
+import dev.trainset.transforms.io.ReadRecords;
+import dev.trainset.transforms.parse.ColumnType;
+import dev.trainset.transforms.parse.Values;
 import dev.trainset.transforms.prepare.Preparation;
 import dev.trainset.transforms.split.ExactSplit;
 import dev.trainset.transforms.split.RowHash;
 import dev.trainset.transforms.split.SplitPlan;
 import dev.trainset.transforms.split.SplitUnit;
+import dev.trainset.transforms.stats.QuantileSketch;
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -52,7 +59,6 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * </ul>
  */
 final class SplitStage {
-  static final String METRICS_NAMESPACE = "trainset";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   record Result(PCollection<KV<Integer, Row>> rows, PCollection<String> plan) {}
@@ -113,11 +119,11 @@ final class SplitStage {
               "PlanSplit",
               ExactSplit.plan(s.names(), s.fractions(), s.seed(), unit).withAllowEmptySplitClasses(s.allowEmptySplitClasses()));
       if (planOnly) {
-        return new Result(null, plan.apply("PlanJson", ParDo.of(new PlanJsonFn("row"))).setCoder(StringUtf8Coder.of()));
+        return new Result(null, planJson(plan, "row"));
       }
       PCollectionView<SplitPlan> view = plan.apply("PlanView", View.asSingleton());
       PCollection<KV<Integer, Row>> assigned = rows.apply("AssignSplit", ExactSplit.assign(view, unit, rows.getCoder()));
-      return new Result(assigned, plan.apply("PlanJson", ParDo.of(new PlanJsonFn("row"))).setCoder(StringUtf8Coder.of()));
+      return new Result(assigned, planJson(plan, "row"));
     }
 
     // Group-aware: split the groups, then join rows to their group's split.
@@ -139,7 +145,7 @@ final class SplitStage {
                 .withAllowEmptySplitClasses(s.allowEmptySplitClasses())
                 .withUnitName("group"));
     if (planOnly) {
-      return new Result(null, plan.apply("PlanJson", ParDo.of(new PlanJsonFn("group"))).setCoder(StringUtf8Coder.of()));
+      return new Result(null, planJson(plan, "group"));
     }
     PCollectionView<SplitPlan> view = plan.apply("PlanView", View.asSingleton());
     PCollection<KV<String, Integer>> groupSplit =
@@ -166,18 +172,17 @@ final class SplitStage {
             .apply("JoinGroups", CoGroupByKey.create())
             .apply("RowsToSplit", ParDo.of(new JoinFn(rowTag, splitTag, groupIndex)))
             .setCoder(kvCoder);
-    return new Result(joined, plan.apply("PlanJson", ParDo.of(new PlanJsonFn("group"))).setCoder(StringUtf8Coder.of()));
+    return new Result(joined, planJson(plan, "group"));
   }
 
   /**
-   * Regression: stratify by quantile bins of a numeric label. A combine builds a {@link
-   * dev.trainset.transforms.stats.QuantileSketch} of the label (exact up to 65,536 distinct values, then at a relative
+   * Regression: stratify by quantile bins of a numeric label. A combine builds a {@link QuantileSketch} of the label (exact up to 65,536 distinct values, then at a relative
    * precision; order-independent, so every runner finds the same edges), its quantile edges become a side input, and
    * each row's class is its bin ("03 [1.5, 2.25)"); then the exact split as usual.
    */
   private static Result binned(PCollection<Row> rows, SplitSettings s, Preparation prep, boolean planOnly, int featuresFrom) {
-    dev.trainset.transforms.parse.ColumnType t = prep.output().column(0).type();
-    if (t != dev.trainset.transforms.parse.ColumnType.LONG && t != dev.trainset.transforms.parse.ColumnType.DOUBLE) {
+    ColumnType t = prep.output().column(0).type();
+    if (t != ColumnType.LONG && t != ColumnType.DOUBLE) {
       throw new Preparation.InvalidSetting("split.bins", "needs a numeric label; '" + prep.output().column(0).name() + "' is " + t.configName());
     }
     int bins = s.bins();
@@ -185,7 +190,7 @@ final class SplitStage {
         rows.apply("LabelValues", MapElements.into(TypeDescriptors.doubles()).via(r -> r.getValue(0) == null ? Double.NaN : ((Number) r.getValue(0)).doubleValue()))
             .apply("LabelHistogram", Combine.globally(new FineHistogramFn()))
             .apply("QuantileEdges", MapElements.into(TypeDescriptor.of(double[].class)).via(h -> withBits(h.edges(bins), h.bits())))
-            .setCoder(dev.trainset.transforms.coders.SummaryCoder.of(double[].class))
+            .setCoder(SummaryCoder.of(double[].class))
             .apply("EdgesView", View.asSingleton());
     KvCoder<String, Row> keyed = KvCoder.of(StringUtf8Coder.of(), rows.getCoder());
     PCollection<KV<String, Row>> byBin = rows.apply("LabelBin", ParDo.of(new BinFn(edges)).withSideInputs(edges)).setCoder(keyed);
@@ -194,7 +199,7 @@ final class SplitStage {
         byBin.apply(
             "PlanSplit",
             ExactSplit.plan(s.names(), s.fractions(), s.seed(), unit).withAllowEmptySplitClasses(s.allowEmptySplitClasses()));
-    PCollection<String> planJson = plan.apply("PlanJson", ParDo.of(new PlanJsonFn("row"))).setCoder(StringUtf8Coder.of());
+    PCollection<String> planJson = planJson(plan, "row");
     if (planOnly) {
       return new Result(null, planJson);
     }
@@ -214,40 +219,40 @@ final class SplitStage {
     return out;
   }
 
-  static final class FineHistogramFn extends Combine.CombineFn<Double, dev.trainset.transforms.stats.QuantileSketch, dev.trainset.transforms.stats.QuantileSketch> {
+  static final class FineHistogramFn extends Combine.CombineFn<Double, QuantileSketch, QuantileSketch> {
     @Override
-    public dev.trainset.transforms.stats.QuantileSketch createAccumulator() {
-      return new dev.trainset.transforms.stats.QuantileSketch();
+    public QuantileSketch createAccumulator() {
+      return new QuantileSketch();
     }
 
     @Override
-    public dev.trainset.transforms.stats.QuantileSketch addInput(dev.trainset.transforms.stats.QuantileSketch h, Double v) {
+    public QuantileSketch addInput(QuantileSketch h, Double v) {
       h.add(v);
       return h;
     }
 
     @Override
-    public dev.trainset.transforms.stats.QuantileSketch mergeAccumulators(Iterable<dev.trainset.transforms.stats.QuantileSketch> hs) {
-      dev.trainset.transforms.stats.QuantileSketch out = createAccumulator();
+    public QuantileSketch mergeAccumulators(Iterable<QuantileSketch> hs) {
+      QuantileSketch out = createAccumulator();
       hs.forEach(out::merge);
       return out;
     }
 
     @Override
-    public dev.trainset.transforms.stats.QuantileSketch extractOutput(dev.trainset.transforms.stats.QuantileSketch h) {
+    public QuantileSketch extractOutput(QuantileSketch h) {
       return h;
     }
 
     @Override
-    public org.apache.beam.sdk.coders.Coder<dev.trainset.transforms.stats.QuantileSketch> getAccumulatorCoder(
-        org.apache.beam.sdk.coders.CoderRegistry r, org.apache.beam.sdk.coders.Coder<Double> in) {
-      return dev.trainset.transforms.coders.SummaryCoder.of(dev.trainset.transforms.stats.QuantileSketch.class);
+    public Coder<QuantileSketch> getAccumulatorCoder(
+        CoderRegistry r, Coder<Double> in) {
+      return SummaryCoder.of(QuantileSketch.class);
     }
 
     @Override
-    public org.apache.beam.sdk.coders.Coder<dev.trainset.transforms.stats.QuantileSketch> getDefaultOutputCoder(
-        org.apache.beam.sdk.coders.CoderRegistry r, org.apache.beam.sdk.coders.Coder<Double> in) {
-      return dev.trainset.transforms.coders.SummaryCoder.of(dev.trainset.transforms.stats.QuantileSketch.class);
+    public Coder<QuantileSketch> getDefaultOutputCoder(
+        CoderRegistry r, Coder<Double> in) {
+      return SummaryCoder.of(QuantileSketch.class);
     }
   }
 
@@ -268,8 +273,8 @@ final class SplitStage {
       if (names == null || names.length != e.length + 1) {
         names = new String[e.length + 1];
         for (int i = 0; i <= e.length; i++) {
-          String lo = i == 0 ? "-inf" : dev.trainset.transforms.parse.Values.formatDouble(e[i - 1]);
-          String hi = i == e.length ? "inf" : dev.trainset.transforms.parse.Values.formatDouble(e[i]);
+          String lo = i == 0 ? "-inf" : Values.formatDouble(e[i - 1]);
+          String hi = i == e.length ? "inf" : Values.formatDouble(e[i]);
           names[i] = String.format(java.util.Locale.ROOT, "%02d [%s, %s)", i + 1, lo, hi);
         }
       }
@@ -278,7 +283,7 @@ final class SplitStage {
         c.output(KV.of("missing", r));
         return;
       }
-      double d = dev.trainset.transforms.stats.QuantileSketch.key(((Number) v).doubleValue(), bits);
+      double d = QuantileSketch.key(((Number) v).doubleValue(), bits);
       int i = 0;
       while (i < e.length && d >= e[i]) {
         i++;
@@ -299,8 +304,7 @@ final class SplitStage {
 
     @Override
     public SplitUnit apply(KV<String, Row> kv) {
-      Row r = kv.getValue();
-      return new SplitUnit(kv.getKey(), RowHash.mix(RowHash.of(r, featuresFrom, 0), seed), RowHash.of(r, 0, 1));
+      return RowUnit.of(kv.getKey(), kv.getValue(), featuresFrom, seed);
     }
   }
 
@@ -324,7 +328,7 @@ final class SplitStage {
   }
 
   static final class KeepFirstFn extends DoFn<KV<Integer, Iterable<Row>>, Row> {
-    private final Counter duplicates = Metrics.counter(METRICS_NAMESPACE, "duplicates");
+    private final Counter duplicates = Metrics.counter(ReadRecords.METRICS_NAMESPACE, "duplicates");
 
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<Row>> shard, OutputReceiver<Row> out) {
@@ -355,7 +359,11 @@ final class SplitStage {
 
     @Override
     public SplitUnit apply(Row r) {
-      String cls = stratified ? Preparation.labelText(r.getValue(0)) : "*";
+      return of(stratified ? Preparation.labelText(r.getValue(0)) : "*", r, featuresFrom, seed);
+    }
+
+    /** Order: the seeded hash of the features; tie-break: the hash of the whole row. */
+    static SplitUnit of(String cls, Row r, int featuresFrom, long seed) {
       return new SplitUnit(cls, RowHash.mix(RowHash.of(r, featuresFrom, 0), seed), RowHash.of(r, 0, 1));
     }
   }
@@ -489,6 +497,10 @@ final class SplitStage {
       }
       out.output(KV.of(split, r));
     }
+  }
+
+  private static PCollection<String> planJson(PCollection<SplitPlan> plan, String unit) {
+    return plan.apply("PlanJson", ParDo.of(new PlanJsonFn(unit))).setCoder(StringUtf8Coder.of());
   }
 
   /** The plan as JSON: per class the units per split, and the totals. */

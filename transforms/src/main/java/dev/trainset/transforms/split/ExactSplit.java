@@ -1,11 +1,11 @@
 package dev.trainset.transforms.split;
 
+import dev.trainset.transforms.coders.SummaryCoder;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import dev.trainset.transforms.coders.SummaryCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;

@@ -2,11 +2,12 @@ package dev.trainset.transforms.stats;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.transforms.coders.SummaryCoder;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.schema.SchemaJson;
+import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import dev.trainset.transforms.coders.SummaryCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -21,17 +22,17 @@ import org.apache.beam.sdk.values.Row;
  * one JSON object per split: {@code {"kind":"stats","split":"train",…}}.
  */
 public final class ComputeStats extends PTransform<PCollection<KV<Integer, Row>>, PCollection<String>> {
-  private final java.util.List<String> splits;
+  private final List<String> splits;
   private final String schemaJson;
   private final boolean hasLabel;
 
-  private ComputeStats(java.util.List<String> splits, TableSchema schema, boolean hasLabel) {
-    this.splits = java.util.List.copyOf(splits);
+  private ComputeStats(List<String> splits, TableSchema schema, boolean hasLabel) {
+    this.splits = List.copyOf(splits);
     this.schemaJson = SchemaJson.toJsonString(schema);
     this.hasLabel = hasLabel;
   }
 
-  public static ComputeStats of(java.util.List<String> splits, TableSchema schema, boolean hasLabel) {
+  public static ComputeStats of(List<String> splits, TableSchema schema, boolean hasLabel) {
     return new ComputeStats(splits, schema, hasLabel);
   }
 
@@ -90,10 +91,10 @@ public final class ComputeStats extends PTransform<PCollection<KV<Integer, Row>>
 
   static final class ToJsonFn extends DoFn<KV<Integer, TableStats>, String> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final java.util.List<String> splits;
+    private final List<String> splits;
     private final String schemaJson;
 
-    ToJsonFn(java.util.List<String> splits, String schemaJson) {
+    ToJsonFn(List<String> splits, String schemaJson) {
       this.splits = splits;
       this.schemaJson = schemaJson;
     }

@@ -14,7 +14,6 @@ public final class NumericHistogram implements Serializable {
   private static final int MIN_EXP = -20;
 
   private int exp;
-  private final int maxBins;
   private final TreeMap<Long, Long> bins = new TreeMap<>();
 
   /** A histogram of any numbers: bins as narrow as 2^-20. */
@@ -24,13 +23,7 @@ public final class NumericHistogram implements Serializable {
 
   /** @param minExp the narrowest bin is 2^minExp (0 for whole numbers: no bin narrower than 1) */
   public NumericHistogram(int minExp) {
-    this(minExp, MAX_BINS);
-  }
-
-  /** @param maxBins at most this many bins (a finer histogram, e.g. for quantiles) */
-  public NumericHistogram(int minExp, int maxBins) {
     this.exp = minExp;
-    this.maxBins = maxBins;
   }
 
   public void add(double v) {
@@ -65,7 +58,7 @@ public final class NumericHistogram implements Serializable {
   }
 
   private void fit() {
-    while (!bins.isEmpty() && bins.lastKey() - bins.firstKey() + 1 > maxBins) {
+    while (!bins.isEmpty() && bins.lastKey() - bins.firstKey() + 1 > MAX_BINS) {
       coarsen();
     }
   }
