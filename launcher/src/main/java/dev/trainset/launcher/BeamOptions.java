@@ -21,15 +21,21 @@ final class BeamOptions {
   private BeamOptions() {}
 
   static PipelineOptions from(List<String> beamArgs, Path runnerConfig) {
-    List<String> args = new ArrayList<>(fromFile(runnerConfig));
+    return from(List.of(), beamArgs, runnerConfig);
+  }
+
+  /** As {@link #from(List, Path)}, over {@code base} flags (trainset's storage settings), which both may replace. */
+  static PipelineOptions from(List<String> base, List<String> beamArgs, Path runnerConfig) {
+    List<String> args = new ArrayList<>(base);
+    for (String a : fromFile(runnerConfig)) {
+      replace(args, a);
+    }
     for (String a : beamArgs) {
       if (!a.startsWith("--")) {
         throw new TrainsetException(
             TrainsetException.USAGE, "unexpected argument '" + a + "' (Beam pipeline options are written --name=value)");
       }
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      args.removeIf(x -> x.equals(name) || x.startsWith(name + "="));
-      args.add(a);
+      replace(args, a);
     }
     boolean direct = args.stream().noneMatch(a -> a.startsWith("--runner=")) || args.contains("--runner=DirectRunner");
     if (direct) {
@@ -74,6 +80,12 @@ final class BeamOptions {
       args.add("--" + e.getKey() + "=" + (v.isValueNode() ? v.asText() : v.toString()));
     }
     return args;
+  }
+
+  private static void replace(List<String> args, String a) {
+    String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+    args.removeIf(x -> x.equals(name) || x.startsWith(name + "="));
+    args.add(a);
   }
 
   private static void addDefault(List<String> args, String name, String value) {

@@ -19,6 +19,8 @@ final class Logging {
     // Embedded Flink warns about long operator names (Beam's step names) and about JVM shutdown hooks at exit.
     setDefault("org.slf4j.simpleLogger.log.org.apache.flink.metrics", verbose ? "info" : "error");
     setDefault("org.slf4j.simpleLogger.log.org.apache.pekko.actor.CoordinatedShutdown", verbose ? "info" : "error");
+    // The Azure SDK logs each failure it throws at ERROR; trainset reports it as its one error line.
+    setDefault("org.slf4j.simpleLogger.log.com.azure", verbose ? "info" : "off");
   }
 
   private static void setDefault(String key, String value) {

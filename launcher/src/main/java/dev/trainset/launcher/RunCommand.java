@@ -32,6 +32,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     run.beamArgs = beamArgs;
     RunConfig cfg = run.config();
+    run.connectStorage(cfg);
     Lines lines = new Lines(run.logFormat, line -> {
       err.println(line);
       err.flush();

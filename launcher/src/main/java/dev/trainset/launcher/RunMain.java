@@ -12,6 +12,7 @@ public final class RunMain {
   private RunMain() {}
 
   public static void main(String[] args) {
+    System.setProperty(dev.trainset.launcher.storage.AzureClients.LAUNCHER_PROPERTY, "true");
     List<String> all = new ArrayList<>(List.of("run"));
     all.addAll(List.of(args));
     System.exit(Trainset.execute(all.toArray(new String[0]), System.out, System.err));

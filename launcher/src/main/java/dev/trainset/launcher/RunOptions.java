@@ -2,6 +2,7 @@ package dev.trainset.launcher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.pipelines.batch.BatchIngest;
+import dev.trainset.launcher.storage.Storage;
 import dev.trainset.pipelines.config.RunConfig;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -57,7 +58,22 @@ final class RunOptions {
     ConfigLoader.setIfPresent(tree, "output.path", output);
     ConfigLoader.applySets(tree, sets);
     ConfigLoader.applySets(tree, configFlags());
-    return RunConfig.from(tree);
+    this.cfg = RunConfig.from(tree);
+    return cfg;
+  }
+
+  /** The configuration {@link #config()} built last; its storage settings go into the pipeline options. */
+  private RunConfig cfg;
+
+  /**
+   * Points this JVM's file systems at the configured stores (the launcher lists inputs and writes the manifest) and
+   * checks that each remote input and output location can be reached with the credentials at hand.
+   */
+  void connectStorage(RunConfig config) {
+    PipelineOptions options = pipelineOptions();
+    org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
+    Storage.check(options, "input.path", config.input().path(), true);
+    Storage.check(options, "output.path", config.output().path(), false);
   }
 
   PipelineOptions pipelineOptions() {
@@ -75,7 +91,9 @@ final class RunOptions {
     if (defaultsToFlink(inputBytes)) {
       beam.addAll(0, List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=-1"));
     }
-    return BeamOptions.from(beam, runnerConfig);
+    List<String> storage =
+        cfg == null ? List.of() : Storage.beamArgs(cfg.storage(), List.of(cfg.input().path(), cfg.output().path()));
+    return BeamOptions.from(storage, beam, runnerConfig);
   }
 
   /** Whether no runner was chosen and the input is large enough for embedded Flink to be the default. */

@@ -49,6 +49,7 @@ final class SchemaCommand implements Callable<Integer> {
       Path scratch = scratchDir.path();
       run.output = scratch.toString();
       RunConfig cfg = run.config();
+      run.connectStorage(cfg);
       List<Metadata> files = Inputs.list(cfg.input().path());
       RunConfig.Format f = Formats.resolve(cfg.input(), files);
       FileFormat ff = Formats.build(cfg.input(), f, files);

@@ -36,6 +36,7 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     run.beamArgs = beamArgs;
     RunConfig cfg = run.config();
+    run.connectStorage(cfg);
     BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(line -> {}));
     cfg = plan.config();
     RunConfig.Format format = Formats.resolve(cfg.input(), plan.files());

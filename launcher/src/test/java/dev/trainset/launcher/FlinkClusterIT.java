@@ -16,15 +16,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -47,23 +44,34 @@ public class FlinkClusterIT {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
   @Rule public final Timeout timeout = Timeout.seconds(300);
 
+  @ClassRule public static final TemporaryFolder SERVERS = new TemporaryFolder();
+  private static final String BUCKET = "trainset-flink-it";
+  private static ObjectStores.Server s3;
+
   @BeforeClass
   public static void startCluster() throws Exception {
+    // An S3-compatible store for the cluster's workers to read from and write to (ObjectStores, s3proxy).
+    s3 = ObjectStores.startS3(SERVERS.newFolder("s3").toPath(), BUCKET);
     stopHook = new Thread(FlinkClusterIT::stop);
     Runtime.getRuntime().addShutdownHook(stopHook);
-    Process p =
+    ProcessBuilder start =
         new ProcessBuilder(PROJECT.resolve("runner-configs/flink-cluster/start-local-cluster.sh").toString(), STATE.toString())
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    // The TaskManager's own credentials, from its environment, as on a real cluster (the pipeline carries none).
+    start.environment().putAll(ObjectStores.credentials());
+    Process p = start.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue("cluster start timed out", p.waitFor(180, TimeUnit.SECONDS));
     assertEquals("start-local-cluster.sh failed:\n" + out, 0, p.exitValue());
   }
 
   @AfterClass
-  public static void stopCluster() {
+  public static void stopCluster() throws Exception {
     stop();
     Runtime.getRuntime().removeShutdownHook(stopHook);
+    if (s3 != null) {
+      s3.close();
+    }
   }
 
   private static void stop() {
@@ -91,23 +99,7 @@ public class FlinkClusterIT {
     return JSON.readTree(r.body()).get("jobs");
   }
 
-  private static List<String> rows(File out, String split) throws Exception {
-    Class.forName("org.duckdb.DuckDBDriver");
-    List<String> rows = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT * FROM read_parquet('" + out + "/" + split + "/parquet/*.parquet') ORDER BY ALL")) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          b.append(rs.getObject(i)).append('|');
-        }
-        rows.add(b.toString());
-      }
-    }
-    return rows;
-  }
+
 
   @Test
   public void heartFailureOnTheCluster_finishesThereAndEqualsTheDirectRunnerOutput() throws Exception {
@@ -153,10 +145,78 @@ public class FlinkClusterIT {
     int total = 0;
     for (String s : List.of("train", "validation", "test")) {
       assertEquals(d.at("/splits/" + s + "/classCounts"), m.at("/splits/" + s + "/classCounts"));
-      List<String> expected = rows(direct, s);
-      assertEquals(s, expected, rows(cluster, s));
+      List<String> expected = SplitRows.of(direct.toPath(), s);
+      assertEquals(s, expected, SplitRows.of(cluster.toPath(), s));
       total += expected.size();
     }
     assertEquals(299, total);
+  }
+
+  @Test
+  public void heartFailureFromS3ToS3OnTheCluster_finishesThereAndEqualsTheDirectRunnerOutput() throws Exception {
+    Path input = PROJECT.resolve("runner-configs/examples/data/heart-failure/heart_failure_clinical_records_dataset.csv");
+    try (var client = ObjectStores.s3(s3.port)) {
+      client.putObject(b -> b.bucket(BUCKET).key("raw/heart.csv"), software.amazon.awssdk.core.sync.RequestBody.fromFile(input));
+    }
+    File direct = tmp.newFolder("direct");
+    List<String> split = List.of("--set", "label.column=DEATH_EVENT", "--set", "split.method=stratified", "--set", "split.seed=11");
+    List<String> directArgs = new ArrayList<>(List.of("run", "--input", input.toString(), "--output", direct.toString(), "--run-id", "it-s3-direct"));
+    directArgs.addAll(split);
+    assertEquals(0, cli(directArgs, new StringBuilder()));
+
+    // The launcher (this JVM) reads its credentials from the default chain's Java system properties.
+    System.setProperty("aws.accessKeyId", ObjectStores.S3_ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", ObjectStores.S3_SECRET_KEY);
+    StringBuilder stdout = new StringBuilder();
+    String out = "s3://" + BUCKET + "/sets/heart/";
+    List<String> clusterArgs =
+        new ArrayList<>(
+            List.of(
+                "run", "--input", "s3://" + BUCKET + "/raw/", "--output", out, "--run-id", "it-s3-cluster",
+                "--storage.s3.endpoint=http://127.0.0.1:" + s3.port, "--storage.s3.region=us-east-1",
+                "--runner-config", PROJECT.resolve("runner-configs/flink-cluster.yaml").toString(),
+                "--filesToStage=" + System.getProperty("trainset.jar")));
+    clusterArgs.addAll(split);
+    int code;
+    try {
+      code = cli(clusterArgs, stdout);
+    } finally {
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
+    }
+    assertEquals(stdout.toString(), 0, code);
+    for (JsonNode j : jobs()) {
+      if (j.get("name").asText().endsWith("-it-s3-cluster")) {
+        assertEquals(j.toString(), "FINISHED", j.get("state").asText());
+      }
+    }
+    // Download what the cluster wrote; it must be what the manifest lists, and the DirectRunner's rows.
+    File fromS3 = tmp.newFolder("from-s3");
+    JsonNode m;
+    try (var client = ObjectStores.s3(s3.port)) {
+      for (var o : client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("sets/heart/")).contents()) {
+        if (!o.key().endsWith("/")) {
+          Path p = fromS3.toPath().resolve(o.key().substring("sets/heart/".length()));
+          java.nio.file.Files.createDirectories(p.getParent());
+          java.nio.file.Files.write(p, client.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray());
+        }
+      }
+    }
+    assertTrue(new File(fromS3, "_SUCCESS").isFile());
+    m = JSON.readTree(new File(fromS3, "manifest.json"));
+    assertEquals("FlinkRunner", m.get("runner").asText());
+    for (JsonNode o : m.get("outputs")) {
+      for (JsonNode f : o.get("files")) {
+        String rel = f.get("path").asText().substring(out.length());
+        byte[] b = java.nio.file.Files.readAllBytes(fromS3.toPath().resolve(rel));
+        assertEquals(rel, f.get("bytes").asLong(), b.length);
+        assertEquals(rel, f.get("sha256").asText(), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b)));
+      }
+    }
+    JsonNode d = JSON.readTree(new File(direct, "manifest.json"));
+    assertEquals(d.get("split"), m.get("split"));
+    for (String s : List.of("train", "validation", "test")) {
+      assertEquals(s, SplitRows.of(direct.toPath(), s), SplitRows.of(fromS3.toPath(), s));
+    }
   }
 }

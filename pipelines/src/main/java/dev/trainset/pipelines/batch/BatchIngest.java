@@ -420,7 +420,7 @@ public final class BatchIngest {
   }
 
   /** Azure ML's MLTable over the Parquet files of one split (paths relative to the split folder). */
-  static String mlTable(String parquetFolder) {
+  public static String mlTable(String parquetFolder) {
     return "$schema: https://azuremlschemas.azureedge.net/latest/MLTable.schema.json\n"
         + "type: mltable\n"
         + "paths:\n"
@@ -548,7 +548,7 @@ public final class BatchIngest {
    * Runs a pipeline to the end. Runners that return at once (DirectRunner with {@code --blockOnRun=false}) get a
    * progress line every few seconds; a failed job becomes an internal error naming the step.
    */
-  static PipelineResult runToCompletion(Pipeline p, String what, Consumer<String> progress) {
+  public static PipelineResult runToCompletion(Pipeline p, String what, Consumer<String> progress) {
     Instant start = Instant.now();
     try {
       PipelineResult r = p.run();
@@ -609,7 +609,7 @@ public final class BatchIngest {
     return total;
   }
 
-  static String pretty(JsonNode n) {
+  public static String pretty(JsonNode n) {
     try {
       return MAPPER.writeValueAsString(n) + "\n";
     } catch (IOException e) {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param split how rows are split ({@code split})
  * @param output where and how to write
  * @param maxRejectedFraction the run fails when rejected / read exceeds it (0: any bad record fails the run)
+ * @param storage how to reach S3 and Azure storage ({@code storage})
  * @param effective the merged configuration tree, for the manifest (mask it with {@link #masked})
  */
 public record RunConfig(
@@ -37,13 +38,14 @@ public record RunConfig(
     SplitSettings split,
     Output output,
     double maxRejectedFraction,
+    StorageSettings storage,
     JsonNode effective) {
 
   public static final double DEFAULT_MAX_REJECTED_FRACTION = 0.01;
 
   /** The top-level keys of a run file. */
   public static final List<String> ROOT_KEYS =
-      List.of("input", "schema", "label", "columns", "missing", "split", "output", "maxRejectedFraction");
+      List.of("input", "schema", "label", "columns", "missing", "split", "output", "maxRejectedFraction", "storage");
 
   /** Input formats. */
   public enum Format {
@@ -138,7 +140,7 @@ public record RunConfig(
     root.allowOnly(ROOT_KEYS.toArray(new String[0]));
 
     ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json");
-    String path = in.requiredString("path");
+    String path = StoragePaths.normalize("input.path", in.requiredString("path"));
     Format format = in.enumValue("format", Format.class, null);
 
     ConfigNode csv = in.object("csv").allowOnly("delimiter", "header", "quote", "escape", "columns", "missing", "trim");
@@ -210,7 +212,7 @@ public record RunConfig(
     }
     Output output =
         new Output(
-            out.requiredString("path"),
+            StoragePaths.normalize("output.path", out.requiredString("path")),
             List.copyOf(formats),
             mltable,
             out.enumValue("compression", Codec.class, Codec.SNAPPY),
@@ -218,7 +220,9 @@ public record RunConfig(
             rowGroup);
 
     double maxRejected = root.fraction("maxRejectedFraction", DEFAULT_MAX_REJECTED_FRACTION);
-    return new RunConfig(new Input(path, format, csvSettings, jsonSettings), schema, prepare, split, output, maxRejected, tree);
+    StorageSettings storage = StorageSettings.from(root.object("storage"));
+    return new RunConfig(
+        new Input(path, format, csvSettings, jsonSettings), schema, prepare, split, output, maxRejected, storage, tree);
   }
 
   private static Preparation.Settings prepare(ConfigNode root) {
@@ -411,6 +415,7 @@ public record RunConfig(
         split,
         new Output(outputPath, output.formats(), output.mltable(), output.compression(), output.textGzip(), output.rowGroupBytes()),
         maxRejectedFraction,
+        storage,
         effective);
   }
 

@@ -167,7 +167,11 @@ public final class WriteSplits extends PTransform<PCollection<KV<Integer, Row>>,
     public void finish(FinishBundleContext c) throws IOException {
       for (Open o : open.values()) {
         o.sink.finish();
-        o.channel.close();
+        // Parquet's writer closes the channel itself; S3's channel must not be closed twice (a second close
+        // completes the finished multipart upload again and fails).
+        if (o.channel.isOpen()) {
+          o.channel.close();
+        }
         c.output(KV.of(o.destination, o.file), BoundedWindow.TIMESTAMP_MIN_VALUE, GlobalWindow.INSTANCE);
       }
       open.clear();

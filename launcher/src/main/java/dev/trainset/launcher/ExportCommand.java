@@ -1,0 +1,115 @@
+package dev.trainset.launcher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.launcher.storage.Storage;
+import dev.trainset.pipelines.config.StoragePaths;
+import dev.trainset.pipelines.config.StorageSettings;
+import dev.trainset.pipelines.export.Export;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
+
+/** {@code trainset export}: copies a training set to another place, verified file by file, optionally converted. */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Copy a training set (a folder with manifest.json and _SUCCESS) to a local folder, s3:// or azfs://, checking",
+      "every file against the manifest's sha256; optionally convert it to other formats. Running it again is a no-op;",
+      "an interrupted export resumes. Unrecognised --name=value flags are Beam pipeline options."
+    })
+final class ExportCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--from", required = true, paramLabel = "URI", description = "The training set folder.")
+  String from;
+
+  @Option(names = "--to", required = true, paramLabel = "URI", description = "The destination folder (abfss:// and wasbs:// are translated).")
+  String to;
+
+  @Option(names = "--format", split = ",", paramLabel = "FORMAT", description = "parquet, sagemaker-csv, jsonl, mltable (repeatable or comma-separated; default: the source's formats).")
+  List<String> formats = new ArrayList<>();
+
+  @Option(names = "--compression", paramLabel = "gzip|none", description = "Compression of CSV and JSON Lines files (default: the source's).")
+  String compression;
+
+  @Option(names = "--overwrite", description = "Replace a destination that holds another export or run.")
+  boolean overwrite;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "A run file; only its storage section is used.")
+  Path config;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a storage key, e.g. --set storage.s3.endpoint=http://127.0.0.1:9090.")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--runner-config", paramLabel = "FILE", description = "The runner for the conversion job (default: DirectRunner).")
+  Path runnerConfig;
+
+  @Option(names = "--verbose", description = "Show Beam's logs and stack traces.")
+  boolean verbose;
+
+  @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json.")
+  Lines.Format logFormat = Lines.Format.TEXT;
+
+  @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    Lines lines = new Lines(logFormat, line -> {
+      err.println(line);
+      err.flush();
+    });
+    ObjectNode tree = ConfigLoader.load(config, System::getenv);
+    ConfigLoader.applySets(tree, sets);
+    List<String> beam = new ArrayList<>();
+    List<String> storageFlags = new ArrayList<>();
+    for (String a : beamArgs) {
+      if (a.startsWith("--storage.")) {
+        storageFlags.add(a.substring(2));
+      } else {
+        beam.add(a);
+      }
+    }
+    ConfigLoader.applySets(tree, storageFlags);
+    StorageSettings storage = StorageSettings.fromTree(tree);
+    String source = StoragePaths.normalize("--from", from);
+    String dest = StoragePaths.normalize("--to", to);
+    PipelineOptions options = BeamOptions.from(Storage.beamArgs(storage, List.of(source, dest)), beam, runnerConfig);
+    FileSystems.setDefaultPipelineOptions(options);
+    Storage.check(options, "--from", source, true);
+    Storage.check(options, "--to", dest, false);
+    String start = "trainset " + Trainset.version() + ": export " + source + " -> " + dest;
+    lines.info(start, start);
+
+    Export.Result r =
+        Export.run(new Export.Settings(source, dest, formats, compression, overwrite, Trainset.version(), lines::info), options);
+    if (Export.ALREADY_COMPLETE.equals(r.status())) {
+      lines.info("already complete: export " + r.exportId() + " is in " + r.output() + "; nothing to do");
+    } else {
+      lines.info(
+          String.format(
+              "done in %.1f s: %d files copied, %d kept, %d converted, %,d bytes -> %s",
+              r.duration().toMillis() / 1000.0, r.copied(), r.kept(), r.converted(), r.bytes(), r.output()));
+    }
+    ObjectNode result = new ObjectMapper().createObjectNode();
+    result.put("status", r.status());
+    result.put("exportId", r.exportId());
+    result.put("source", r.source());
+    result.put("output", r.output());
+    result.put("manifest", r.output() + "manifest.json");
+    result.putObject("files").put("copied", r.copied()).put("kept", r.kept()).put("converted", r.converted());
+    result.put("bytes", r.bytes());
+    result.put("durationSeconds", r.duration().toMillis() / 1000.0);
+    spec.commandLine().getOut().println("TRAINSET_RESULT " + result);
+    return 0;
+  }
+}
