@@ -6,7 +6,6 @@ import dev.trainset.launcher.storage.Storage;
 import dev.trainset.pipelines.config.StoragePaths;
 import dev.trainset.pipelines.config.StorageSettings;
 import dev.trainset.pipelines.export.Export;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,54 +43,30 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace a destination that holds another export or run.")
   boolean overwrite;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "A run file; only its storage section is used.")
-  Path config;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a storage key, e.g. --set storage.s3.endpoint=http://127.0.0.1:9090.")
-  List<String> sets = new ArrayList<>();
+  @CommandLine.Mixin SectionOptions options;
 
   @Option(names = "--runner-config", paramLabel = "FILE", description = "The runner for the conversion job (default: DirectRunner).")
   Path runnerConfig;
-
-  @Option(names = "--verbose", description = "Show Beam's logs and stack traces.")
-  boolean verbose;
-
-  @Option(names = "--log-format", paramLabel = "FORMAT", description = "text (default) or json.")
-  Lines.Format logFormat = Lines.Format.TEXT;
 
   @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
   public Integer call() {
-    PrintWriter err = spec.commandLine().getErr();
-    Lines lines = new Lines(logFormat, line -> {
-      err.println(line);
-      err.flush();
-    });
-    ObjectNode tree = ConfigLoader.load(config, System::getenv);
-    ConfigLoader.applySets(tree, sets);
+    Lines lines = options.lines(spec);
     List<String> beam = new ArrayList<>();
-    List<String> storageFlags = new ArrayList<>();
-    for (String a : beamArgs) {
-      if (a.startsWith("--storage.")) {
-        storageFlags.add(a.substring(2));
-      } else {
-        beam.add(a);
-      }
-    }
-    ConfigLoader.applySets(tree, storageFlags);
+    ObjectNode tree = options.tree(beamArgs, beam, "storage");
     StorageSettings storage = StorageSettings.fromTree(tree);
     String source = StoragePaths.normalize("--from", from);
     String dest = StoragePaths.normalize("--to", to);
-    PipelineOptions options = BeamOptions.from(Storage.beamArgs(storage, List.of(source, dest)), beam, runnerConfig);
-    FileSystems.setDefaultPipelineOptions(options);
-    Storage.check(options, "--from", source, true);
-    Storage.check(options, "--to", dest, false);
+    PipelineOptions pipeline = BeamOptions.from(Storage.beamArgs(storage, List.of(source, dest)), beam, runnerConfig);
+    FileSystems.setDefaultPipelineOptions(pipeline);
+    Storage.check(pipeline, "--from", source, true);
+    Storage.check(pipeline, "--to", dest, false);
     String start = "trainset " + Trainset.version() + ": export " + source + " -> " + dest;
     lines.info(start, start);
 
     Export.Result r =
-        Export.run(new Export.Settings(source, dest, formats, compression, overwrite, Trainset.version(), lines::info), options);
+        Export.run(new Export.Settings(source, dest, formats, compression, overwrite, Trainset.version(), lines::info), pipeline);
     if (Export.ALREADY_COMPLETE.equals(r.status())) {
       lines.info("already complete: export " + r.exportId() + " is in " + r.output() + "; nothing to do");
     } else {

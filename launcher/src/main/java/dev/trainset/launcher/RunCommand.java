@@ -2,6 +2,8 @@ package dev.trainset.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.launcher.training.TrainSettings;
+import dev.trainset.launcher.training.TrainingSet;
 import dev.trainset.pipelines.batch.BatchIngest;
 import dev.trainset.pipelines.config.RunConfig;
 import java.io.PrintWriter;
@@ -32,6 +34,11 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     run.beamArgs = beamArgs;
     RunConfig cfg = run.config();
+    // The training step's settings are checked now, so a bad train section fails before the pipeline runs.
+    TrainSettings train = TrainSettings.from(cfg.effective());
+    if (train.target() != null) {
+      train.requireFor(train.target());
+    }
     run.connectStorage(cfg);
     Lines lines = new Lines(run.logFormat, line -> {
       err.println(line);
@@ -69,6 +76,10 @@ final class RunCommand implements Callable<Integer> {
     result.put("manifest", r.output() + "manifest.json");
     result.putObject("counts").put("read", r.read()).put("written", r.written()).put("rejected", r.rejected());
     result.put("durationSeconds", r.duration().toMillis() / 1000.0);
+    if (train.target() != null) {
+      lines.info("training on " + r.output() + " with " + train.target().configName());
+      return TrainStep.run(train, TrainingSet.read(r.output()), lines, spec.commandLine().getOut(), result);
+    }
     spec.commandLine().getOut().println("TRAINSET_RESULT " + result);
     return 0;
   }

@@ -14,13 +14,14 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = Trainset.Version.class,
     description = "Turns raw data (CSV, ARFF, JSON) into ready-to-train training sets on Apache Beam.",
-    subcommands = {RunCommand.class, ValidateCommand.class, SchemaCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, ValidateCommand.class, SchemaCommand.class, ExportCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:internal error (a bug or an environment failure; --verbose shows the stack trace)",
       "2:usage or configuration error",
-      "3:data error (input missing or empty, too many rejected records, a training set that does not match its manifest)"
+      "3:data error (input missing or empty, too many rejected records, a training set that does not match its manifest)",
+      "4:the training job failed, stopped or was canceled"
     })
 public final class Trainset implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

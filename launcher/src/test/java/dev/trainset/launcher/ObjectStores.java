@@ -203,7 +203,14 @@ final class ObjectStores {
 
   /** Runs the runnable jar as a user would, with exactly {@code env} for credentials (none inherited). */
   static Cli trainset(Map<String, String> env, List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-jar", System.getProperty("trainset.jar")));
+    return trainset(env, List.of(), args);
+  }
+
+  /** As {@link #trainset(Map, List)}, with JVM options (e.g. a trust store) before {@code -jar}. */
+  static Cli trainset(Map<String, String> env, List<String> jvm, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx1g"));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-jar", System.getProperty("trainset.jar")));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile());
     Map<String, String> e = pb.environment();

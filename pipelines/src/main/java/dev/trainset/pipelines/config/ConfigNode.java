@@ -12,9 +12,10 @@ import java.util.TreeSet;
 
 /**
  * Typed, path-aware reading of a configuration tree: every error names the full key ({@code output.compression}) and
- * says what was expected. Objects are checked for unknown keys, so a typo is an error, not a silent default.
+ * says what was expected. Objects are checked for unknown keys, so a typo is an error, not a silent default. The
+ * launcher reads its own sections ({@code train}) with it too.
  */
-final class ConfigNode {
+public final class ConfigNode {
   private final String path;
   private final JsonNode node;
 
@@ -23,7 +24,7 @@ final class ConfigNode {
     this.node = node;
   }
 
-  static ConfigNode root(JsonNode node) {
+  public static ConfigNode root(JsonNode node) {
     return new ConfigNode("", node);
   }
 
@@ -31,12 +32,12 @@ final class ConfigNode {
     return path.isEmpty() ? name : path + "." + name;
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     JsonNode v = node == null ? null : node.get(name);
     return v != null && !v.isNull();
   }
 
-  ConfigNode object(String name) {
+  public ConfigNode object(String name) {
     JsonNode v = node == null ? null : node.get(name);
     if (v != null && !v.isNull() && !v.isObject()) {
       throw TrainsetException.config(key(name), "expected a mapping of keys, got " + describe(v));
@@ -45,7 +46,7 @@ final class ConfigNode {
   }
 
   /** Fails on keys outside the allowed set. */
-  ConfigNode allowOnly(String... names) {
+  public ConfigNode allowOnly(String... names) {
     if (node == null) {
       return this;
     }
@@ -60,7 +61,7 @@ final class ConfigNode {
     return this;
   }
 
-  String string(String name, String dflt) {
+  public String string(String name, String dflt) {
     JsonNode v = node == null ? null : node.get(name);
     if (v == null || v.isNull()) {
       return dflt;
@@ -71,7 +72,7 @@ final class ConfigNode {
     return v.asText();
   }
 
-  String requiredString(String name) {
+  public String requiredString(String name) {
     String s = string(name, null);
     if (s == null || s.isBlank()) {
       throw TrainsetException.config(key(name), "is required");
@@ -79,7 +80,7 @@ final class ConfigNode {
     return s;
   }
 
-  boolean bool(String name, boolean dflt) {
+  public boolean bool(String name, boolean dflt) {
     String s = string(name, null);
     if (s == null) {
       return dflt;
@@ -96,7 +97,7 @@ final class ConfigNode {
     }
   }
 
-  long longValue(String name, long dflt, long min) {
+  public long longValue(String name, long dflt, long min) {
     String s = string(name, null);
     if (s == null) {
       return dflt;
@@ -114,7 +115,7 @@ final class ConfigNode {
   }
 
   /** A size in bytes: a number, or a number with KB, MB or GB. */
-  long bytes(String name, long dflt) {
+  public long bytes(String name, long dflt) {
     String s = string(name, null);
     if (s == null) {
       return dflt;
@@ -139,7 +140,7 @@ final class ConfigNode {
     }
   }
 
-  double fraction(String name, double dflt) {
+  public double fraction(String name, double dflt) {
     String s = string(name, null);
     if (s == null) {
       return dflt;
@@ -156,7 +157,7 @@ final class ConfigNode {
     return v;
   }
 
-  <E extends Enum<E>> E enumValue(String name, Class<E> type, E dflt) {
+  public <E extends Enum<E>> E enumValue(String name, Class<E> type, E dflt) {
     String s = string(name, null);
     if (s == null) {
       return dflt;
@@ -173,7 +174,7 @@ final class ConfigNode {
   }
 
   /** A list of strings; a single value counts as a list of one. */
-  List<String> strings(String name, List<String> dflt) {
+  public List<String> strings(String name, List<String> dflt) {
     JsonNode v = node == null ? null : node.get(name);
     if (v == null || v.isNull()) {
       return dflt;
@@ -195,7 +196,7 @@ final class ConfigNode {
   }
 
   /** A mapping of names to scalar values. */
-  Map<String, String> stringMap(String name) {
+  public Map<String, String> stringMap(String name) {
     JsonNode v = node == null ? null : node.get(name);
     Map<String, String> out = new LinkedHashMap<>();
     if (v == null || v.isNull()) {
@@ -215,22 +216,22 @@ final class ConfigNode {
     return out;
   }
 
-  String key() {
+  public String key() {
     return path;
   }
 
   /** Whether this node exists in the configuration. */
-  boolean present() {
+  public boolean present() {
     return node != null;
   }
 
-  boolean isObject(String name) {
+  public boolean isObject(String name) {
     JsonNode v = node == null ? null : node.get(name);
     return v != null && v.isObject();
   }
 
   /** The keys of this mapping, in order. */
-  List<String> names() {
+  public List<String> names() {
     List<String> out = new ArrayList<>();
     if (node != null) {
       node.fieldNames().forEachRemaining(out::add);

@@ -11,6 +11,8 @@ public class TrainsetException extends RuntimeException {
   public static final int DATA = 3;
   /** Internal error: a bug or an environment failure. */
   public static final int INTERNAL = 1;
+  /** The training job failed, stopped or was canceled. */
+  public static final int TRAINING = 4;
 
   private final int exitCode;
 

@@ -20,11 +20,11 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** Where test data lives, how to build a run from YAML, and an independent Parquet reader (DuckDB). */
-final class TestData {
+public final class TestData {
   private TestData() {}
 
   /** The repository's bundled example data (always present). */
-  static Path examples(String relative) {
+  public static Path examples(String relative) {
     return Paths.get(System.getProperty("trainset.project.dir", "..")).resolve("runner-configs/examples/data").resolve(relative);
   }
 
@@ -36,7 +36,7 @@ final class TestData {
     return p;
   }
 
-  static RunConfig config(String yaml) {
+  public static RunConfig config(String yaml) {
     try {
       JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(yaml);
       return RunConfig.from(tree);
@@ -45,12 +45,12 @@ final class TestData {
     }
   }
 
-  static PipelineOptions direct() {
+  public static PipelineOptions direct() {
     return PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=2").create();
   }
 
   /** All rows of the Parquet files matching a glob, as DuckDB reads them, each cell a Java value. */
-  static List<List<Object>> duckdb(String sql) throws Exception {
+  public static List<List<Object>> duckdb(String sql) throws Exception {
     Class.forName("org.duckdb.DuckDBDriver");
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = c.createStatement();

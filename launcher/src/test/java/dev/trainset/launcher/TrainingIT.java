@@ -1,0 +1,289 @@
+package dev.trainset.launcher;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.AfterClass;
+import org.junit.Assume;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.rules.Timeout;
+
+/**
+ * The training hand-off, end to end: training sets written to real object stores (s3proxy, Azurite) by the jar,
+ * then {@code trainset train} against PROTOCOL STAND-INS for the SageMaker and Azure ML control planes (there is no
+ * local SageMaker or Azure ML; see {@link SageMakerStandIn} and {@link AzureMlStandIn}), driven by the real AWS SDK
+ * and azure-core clients with credentials from their standard chains. The stand-ins check each request against the
+ * documented API and record it; the tests assert on the recorded requests, the printed statuses, the exit codes and
+ * the {@code TRAINSET_RESULT} line.
+ */
+public class TrainingIT {
+  @ClassRule public static final TemporaryFolder DIRS = new TemporaryFolder();
+  @Rule public final Timeout timeout = Timeout.seconds(300);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BUCKET = "trainset-train-it";
+  private static final String CONTAINER = "trainset-train-it";
+  private static final String ROLE = "arn:aws:iam::123456789012:role/SageMakerRole";
+
+  private static ObjectStores.Server s3;
+  private static ObjectStores.Server azurite;
+  private static SageMakerStandIn sagemaker;
+  private static AzureMlStandIn azureml;
+  private static Path certs;
+
+  @BeforeClass
+  public static void start() throws Exception {
+    s3 = ObjectStores.startS3(DIRS.newFolder("s3").toPath(), BUCKET);
+    sagemaker = new SageMakerStandIn();
+    certs = DIRS.newFolder("certs").toPath();
+    AzureMlStandIn.makeCertificates(certs);
+    azureml = new AzureMlStandIn(certs.resolve("standin.p12"));
+    if (ObjectStores.nodeAvailable()) {
+      azurite = ObjectStores.startAzurite(DIRS.newFolder("azurite").toPath(), CONTAINER);
+    } else if ("true".equals(System.getenv("CI"))) {
+      throw new AssertionError("Azurite needs node and npm; .ci/run should have installed them");
+    }
+  }
+
+  @AfterClass
+  public static void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {sagemaker, azureml, s3, azurite}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private static String s3Endpoint() {
+    return "http://127.0.0.1:" + s3.port;
+  }
+
+  /** A run file with only the train and storage sections, for {@code trainset train --config}. */
+  private static Path sagemakerConfig(String name) throws Exception {
+    Path f = DIRS.getRoot().toPath().resolve(name + ".yaml");
+    Files.writeString(
+        f,
+        String.join(
+            "\n",
+            "train:",
+            "  target: sagemaker",
+            "  pollSeconds: 0.05",
+            "  sagemaker:",
+            "    algorithm: xgboost",
+            "    algorithmVersion: \"1.7-1\"",
+            "    region: us-east-1",
+            "    roleArn: " + ROLE,
+            "    instanceType: ml.m5.xlarge",
+            "    outputPath: s3://" + BUCKET + "/models/",
+            "    hyperParameters: {objective: \"binary:logistic\", num_round: 42, eval_metric: auc}",
+            "    endpoint: " + sagemaker.endpoint(),
+            "storage:",
+            "  s3: {endpoint: \"" + s3Endpoint() + "\"}",
+            ""));
+    return f;
+  }
+
+  /** The vertebral walkthrough (80/10/10, sagemaker-csv and Parquet) written to the S3 server. */
+  private static String vertebralInS3(String prefix, String runId) throws Exception {
+    String out = "s3://" + BUCKET + "/" + prefix + "/";
+    ObjectStores.Cli r =
+        ObjectStores.trainset(
+            ObjectStores.credentials(),
+            List.of("run", "--config", "runner-configs/examples/vertebral-column.yaml", "--output", out, "--run-id", runId,
+                "--storage.s3.endpoint=" + s3Endpoint()));
+    assertEquals(r.all(), 0, r.code());
+    return out;
+  }
+
+  private static JsonNode result(ObjectStores.Cli r) throws Exception {
+    String line = r.stdout().lines().filter(l -> l.startsWith("TRAINSET_RESULT ")).reduce((a, b) -> b).orElseThrow(() -> new AssertionError(r.all()));
+    return JSON.readTree(line.substring("TRAINSET_RESULT ".length()));
+  }
+
+  @Test
+  public void protocolStandIn_sagemaker_vertebralCsvInS3_createsTheXgboostJob_followsItToCompleted_andARepeatFindsIt() throws Exception {
+    String set = vertebralInS3("sets/vertebral", "it-sagemaker");
+    List<String> train = List.of("train", "--manifest", set, "--target", "sagemaker", "--algorithm", "xgboost", "--wait",
+        "--config", sagemakerConfig("sagemaker").toString());
+    ObjectStores.Cli r = ObjectStores.trainset(ObjectStores.credentials(), train);
+    assertEquals(r.all(), 0, r.code());
+
+    List<SageMakerStandIn.Request> creates = sagemaker.requests("CreateTrainingJob");
+    JsonNode body = creates.get(creates.size() - 1).body();
+    String job = body.get("TrainingJobName").asText();
+    assertEquals(List.of(), SageMakerStandIn.validate(body));
+    assertThat(job, org.hamcrest.Matchers.matchesPattern("trainset-it-sagemaker-[0-9a-f]{8}"));
+    assertEquals("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", body.at("/AlgorithmSpecification/TrainingImage").asText());
+    assertEquals("File", body.at("/AlgorithmSpecification/TrainingInputMode").asText());
+    assertEquals(ROLE, body.get("RoleArn").asText());
+    assertEquals(2, body.get("InputDataConfig").size());
+    String[] channels = {"train", "validation"};
+    for (int i = 0; i < 2; i++) {
+      JsonNode c = body.get("InputDataConfig").get(i);
+      assertEquals(channels[i], c.get("ChannelName").asText());
+      assertEquals("S3Prefix", c.at("/DataSource/S3DataSource/S3DataType").asText());
+      assertEquals(set + channels[i] + "/csv/", c.at("/DataSource/S3DataSource/S3Uri").asText());
+      assertEquals("text/csv", c.get("ContentType").asText());
+      assertFalse("CompressionType is only for Pipe mode", c.has("CompressionType"));
+    }
+    assertEquals(JSON.readTree("{\"objective\":\"binary:logistic\",\"num_round\":\"42\",\"eval_metric\":\"auc\"}"), body.get("HyperParameters"));
+    assertEquals("s3://" + BUCKET + "/models/", body.at("/OutputDataConfig/S3OutputPath").asText());
+    assertEquals("ml.m5.xlarge", body.at("/ResourceConfig/InstanceType").asText());
+    assertEquals(3600, body.at("/StoppingCondition/MaxRuntimeInSeconds").asInt());
+    Map<String, String> tags = new HashMap<>();
+    body.get("Tags").forEach(t -> tags.put(t.get("Key").asText(), t.get("Value").asText()));
+    assertEquals("it-sagemaker", tags.get("trainset:run-id"));
+    assertEquals(64, tags.get("trainset:manifest-sha256").length());
+    assertThat(creates.get(creates.size() - 1).authorization(), containsString("Credential=" + ObjectStores.S3_ACCESS_KEY + "/"));
+
+    // Status changes on stderr, in order; the result line on stdout.
+    String err = r.stderr();
+    int a = err.indexOf("status: InProgress (Starting)");
+    int b = err.indexOf("status: InProgress (Training)");
+    int c = err.indexOf("status: Completed (Completed)");
+    assertTrue(err, a >= 0 && a < b && b < c);
+    JsonNode res = result(r);
+    assertEquals("completed", res.get("status").asText());
+    assertEquals("sagemaker", res.get("target").asText());
+    assertEquals(job, res.get("jobName").asText());
+    assertEquals("arn:aws:sagemaker:us-east-1:123456789012:training-job/" + job, res.get("jobArn").asText());
+    assertEquals("s3://" + BUCKET + "/models/" + job + "/output/model.tar.gz", res.get("model").asText());
+    assertEquals(set + "manifest.json", res.get("trainingSet").asText());
+    assertThat(r.all(), not(containsString(ObjectStores.S3_SECRET_KEY)));
+
+    // The same step again: SageMaker answers ResourceInUse, trainset follows the existing job, no second one.
+    int jobs = sagemaker.jobs().size();
+    ObjectStores.Cli again = ObjectStores.trainset(ObjectStores.credentials(), train);
+    assertEquals(again.all(), 0, again.code());
+    assertThat(again.stderr(), containsString("SageMaker training job " + job + " exists already (an earlier attempt); following it, not starting another"));
+    assertEquals(jobs, sagemaker.jobs().size());
+    assertEquals("completed", result(again).get("status").asText());
+    assertFalse(result(again).get("created").asBoolean());
+  }
+
+  @Test
+  public void protocolStandIn_sagemaker_aFailingJobAfterThrottling_exits4WithTheServicesReason() throws Exception {
+    String set = vertebralInS3("sets/vertebral-failing", "it-failing");
+    sagemaker.script(SageMakerStandIn.fails("AlgorithmError: num_round must be positive"));
+    sagemaker.throttleNextCreates(1);
+    int before = sagemaker.requests("CreateTrainingJob").size();
+    try {
+      ObjectStores.Cli r = ObjectStores.trainset(ObjectStores.credentials(), List.of("train", "--manifest", set, "--wait",
+          "--config", sagemakerConfig("failing").toString()));
+      assertEquals(r.all(), 4, r.code());
+      assertThat(r.stderr(), containsString("error: sagemaker job trainset-it-failing-"));
+      assertThat(r.stderr(), containsString(" ended Failed: AlgorithmError: num_round must be positive"));
+      assertEquals("failed", result(r).get("status").asText());
+      assertEquals("Failed", result(r).get("jobStatus").asText());
+      // Throttled once, retried by the SDK: two requests, one job.
+      List<SageMakerStandIn.Request> creates = sagemaker.requests("CreateTrainingJob");
+      assertEquals(2, creates.size() - before);
+      assertEquals(creates.get(creates.size() - 1).body(), creates.get(creates.size() - 2).body());
+    } finally {
+      sagemaker.script(SageMakerStandIn.completes());
+    }
+  }
+
+  @Test
+  public void protocolStandIn_sagemaker_dryRunPrintsTheRequestAndSendsNothing() throws Exception {
+    String set = vertebralInS3("sets/vertebral-dry", "it-dry");
+    int before = sagemaker.requests.size();
+    ObjectStores.Cli r = ObjectStores.trainset(ObjectStores.credentials(), List.of("train", "--manifest", set, "--dry-run",
+        "--config", sagemakerConfig("dry").toString(), "--train.sagemaker.channels=[train,validation,test]"));
+    assertEquals(r.all(), 0, r.code());
+    assertEquals("the stand-in saw no request", before, sagemaker.requests.size());
+    JsonNode printed = JSON.readTree(r.stdout());
+    assertEquals("SageMaker.CreateTrainingJob", printed.get("operation").asText());
+    JsonNode body = printed.get("body");
+    assertEquals(List.of(), SageMakerStandIn.validate(body));
+    assertEquals(3, body.get("InputDataConfig").size());
+    assertEquals(set + "test/csv/", body.at("/InputDataConfig/2/DataSource/S3DataSource/S3Uri").asText());
+    assertThat(r.stderr(), containsString("dry run: nothing was sent"));
+    assertThat(r.all(), not(containsString(ObjectStores.S3_SECRET_KEY)));
+  }
+
+  @Test
+  public void protocolStandIn_azureml_heartFailureMltableInAzurite_createsAnAutomlJob_andARepeatFindsIt() throws Exception {
+    Assume.assumeTrue("Azurite needs Node.js and npm, which this machine lacks", azurite != null);
+    String azure = "--storage.azure.endpoint=" + ObjectStores.azureEndpoint(azurite.port);
+    ObjectStores.Cli run =
+        ObjectStores.trainset(
+            ObjectStores.credentials(),
+            List.of("run", "--config", "runner-configs/examples/heart-failure.yaml", "--output.formats=[parquet,mltable]",
+                "--output", "wasbs://" + CONTAINER + "@devstoreaccount1.blob.core.windows.net/sets/heart/", "--run-id", "it-azureml", azure));
+    assertEquals(run.all(), 0, run.code());
+    String set = "azfs://devstoreaccount1/" + CONTAINER + "/sets/heart/";
+
+    Path cfg = DIRS.getRoot().toPath().resolve("azureml.yaml");
+    Files.writeString(
+        cfg,
+        String.join(
+            "\n",
+            "train:",
+            "  pollSeconds: 0.05",
+            "  azureml:",
+            "    subscriptionId: 00000000-0000-0000-0000-000000000000",
+            "    resourceGroup: rg",
+            "    workspace: ws-trainset",
+            "    computeId: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws-trainset/computes/cpu-cluster",
+            "    endpoint: " + azureml.endpoint(),
+            ""));
+    Map<String, String> env = new HashMap<>(ObjectStores.credentials());
+    // DefaultAzureCredential's managed-identity path (App Service style), served by the stand-in.
+    env.put("IDENTITY_ENDPOINT", azureml.identityEndpoint());
+    env.put("IDENTITY_HEADER", AzureMlStandIn.IDENTITY_SECRET);
+    List<String> jvm = List.of("-Djavax.net.ssl.trustStore=" + certs.resolve("trust.p12"), "-Djavax.net.ssl.trustStorePassword=changeit",
+        "-Djavax.net.ssl.trustStoreType=PKCS12");
+    List<String> train = List.of("train", "--manifest", set, "--target", "azureml", "--task", "classification", "--label", "DEATH_EVENT",
+        "--wait", "--config", cfg.toString(), azure);
+    ObjectStores.Cli r = ObjectStores.trainset(env, jvm, train);
+    assertEquals(r.all(), 0, r.code());
+
+    List<AzureMlStandIn.Request> puts = azureml.requests("PUT");
+    assertEquals(1, puts.size());
+    AzureMlStandIn.Request put = puts.get(0);
+    assertThat(put.path(), org.hamcrest.Matchers.matchesPattern(
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws-trainset/jobs/trainset-it-azureml-[0-9a-f]{8}"));
+    assertEquals("api-version=2024-04-01", put.query());
+    JsonNode p = put.body().get("properties");
+    assertEquals(List.of(), AzureMlStandIn.validate(put.body()));
+    assertEquals("AutoML", p.get("jobType").asText());
+    assertEquals("Classification", p.at("/taskDetails/taskType").asText());
+    assertEquals("AUCWeighted", p.at("/taskDetails/primaryMetric").asText());
+    assertEquals("DEATH_EVENT", p.at("/taskDetails/targetColumnName").asText());
+    String folder = "wasbs://" + CONTAINER + "@devstoreaccount1.blob.core.windows.net/sets/heart/";
+    assertEquals(JSON.readTree("{\"jobInputType\":\"mltable\",\"uri\":\"" + folder + "train/\"}"), p.at("/taskDetails/trainingData"));
+    assertEquals(JSON.readTree("{\"jobInputType\":\"mltable\",\"uri\":\"" + folder + "validation/\"}"), p.at("/taskDetails/validationData"));
+    assertEquals("it-azureml", p.at("/tags/trainset-run-id").asText());
+    assertFalse(azureml.tokenRequests.isEmpty());
+
+    String err = r.stderr();
+    assertTrue(err, err.indexOf("status: NotStarted") < err.indexOf("status: Running") && err.indexOf("status: Running") < err.indexOf("status: Completed"));
+    JsonNode res = result(r);
+    assertEquals("completed", res.get("status").asText());
+    assertThat(res.get("jobUrl").asText(), containsString("https://ml.azure.com/runs/trainset-it-azureml-"));
+    assertThat(r.all(), not(containsString(AzureMlStandIn.TOKEN)));
+    assertThat(r.all(), not(containsString(ObjectStores.AZURE_KEY)));
+
+    // Again: the GET finds the job; no second PUT.
+    ObjectStores.Cli again = ObjectStores.trainset(env, jvm, train);
+    assertEquals(again.all(), 0, again.code());
+    assertThat(again.stderr(), containsString("exists already (an earlier attempt); following it, not starting another"));
+    assertEquals(1, azureml.requests("PUT").size());
+  }
+}
