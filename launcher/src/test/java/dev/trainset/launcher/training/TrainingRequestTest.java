@@ -119,4 +119,20 @@ public class TrainingRequestTest {
                 .requireFor(TrainSettings.Target.AZUREML)).getMessage());
     assertEquals(null, settings("input: {path: x}").target());
   }
+
+  @Test
+  public void theExampleRunFiles_holdCompleteTrainSections() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Paths.get(System.getProperty("trainset.project.dir", "..")).resolve("runner-configs/examples");
+    ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    TrainSettings sm = TrainSettings.from(yaml.readTree(dir.resolve("train-sagemaker.yaml").toFile()));
+    sm.requireFor(sm.target());
+    assertEquals(TrainSettings.Target.SAGEMAKER, sm.target());
+    assertEquals("42", sm.sagemaker().hyperParameters().get("num_round"));
+    dev.trainset.pipelines.config.RunConfig.from(yaml.readTree(dir.resolve("train-sagemaker.yaml").toFile()));
+    TrainSettings az = TrainSettings.from(yaml.readTree(dir.resolve("train-azureml.yaml").toFile()));
+    az.requireFor(az.target());
+    assertEquals(TrainSettings.Task.CLASSIFICATION, az.azureml().task());
+    assertEquals("azfs://myaccount/trainsets/heart-failure/{date}/",
+        dev.trainset.pipelines.config.RunConfig.from(yaml.readTree(dir.resolve("train-azureml.yaml").toFile())).output().path());
+  }
 }
