@@ -36,6 +36,10 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     run.beamArgs = beamArgs;
     RunConfig cfg = run.config();
+    dev.trainset.launcher.training.TrainSettings train = dev.trainset.launcher.training.TrainSettings.from(cfg.effective());
+    if (train.target() != null) {
+      train.requireFor(train.target());
+    }
     run.connectStorage(cfg);
     BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(line -> {}));
     cfg = plan.config();
@@ -83,6 +87,10 @@ final class ValidateCommand implements Callable<Integer> {
       }
       out.printf("          %s%n", outputState(dir, plan.runId()));
       out.printf("rejects:  the run fails when more than %s of the records are rejected%n", cfg.maxRejectedFraction());
+      if (train.target() != null) {
+        out.printf("train:    then a %s job%s (trainset train --dry-run shows the request)%n", train.target().configName(),
+            train.waitForJob() ? ", followed to its end" : "");
+      }
       out.println("valid: nothing was written");
       return 0;
     }

@@ -255,6 +255,14 @@ public class TrainsetCliTest {
     assertEquals(List.of("trainset: error: config key 'output.compression': expected one of snappy, zstd, gzip, none, got 'lz4'"), o.errorLines());
     Outcome missing = cli("validate", "--input", "/nonexistent/*.csv", "--output", tmp.getRoot() + "/x");
     assertEquals(3, missing.exit);
+    // A train section is checked too, before anything runs.
+    Outcome train = cli("validate", "--input", HEART.toString(), "--output", tmp.getRoot() + "/x", "--train.target=sagemaker");
+    assertEquals(2, train.exit);
+    assertEquals(List.of("trainset: error: config key 'train.sagemaker.roleArn': required for this training target"), train.errorLines());
+    Outcome run = cli("run", "--input", HEART.toString(), "--output", tmp.getRoot() + "/y", "--train.target=azureml");
+    assertEquals(2, run.exit);
+    assertEquals(List.of("trainset: error: config key 'train.azureml.subscriptionId': required for this training target"), run.errorLines());
+    assertFalse("a bad train section stops the run before it writes", new File(tmp.getRoot(), "y").exists());
   }
 
   @Test
