@@ -240,12 +240,12 @@ public class ObjectStoresIT {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  /** One dataset: its run file, local input, object name of the input (file or folder), file name, output prefix. */
+  /** One dataset: its run file, local input, the input in the store (a glob or a folder), its file, output prefix. */
   private record Dataset(String config, Path local, String input, String file, String output) {}
 
   private static final List<Dataset> DATASETS =
       List.of(
-          new Dataset(VERTEBRAL_CONFIG, VERTEBRAL, "raw/vertebral/column_2C_weka.arff", "column_2C_weka.arff", "sets/vertebral/"),
+          new Dataset(VERTEBRAL_CONFIG, VERTEBRAL, "raw/vertebral/*.arff", "column_2C_weka.arff", "sets/vertebral/"),
           new Dataset(HEART_CONFIG, HEART, "raw/heart/", "heart_failure_clinical_records_dataset.csv", "sets/heart/"));
 
   @Test
@@ -260,7 +260,7 @@ public class ObjectStoresIT {
       assertThat(r.stdout(), containsString("\"output\":\"" + root + d.output() + "\""));
       Map<String, byte[]> objects = s3Objects(d.output());
       JsonNode m = assertStoreMatchesManifest(objects, root + d.output());
-      String input = d.input().endsWith("/") ? d.input() + d.file() : d.input();
+      String input = d.input().substring(0, d.input().lastIndexOf('/') + 1) + d.file();
       assertEquals(root + input, m.at("/inputs/0/path").asText());
       assertSameRows(local, download(objects), m);
       assertNoSecrets("stdout and stderr", r.all());
@@ -286,7 +286,7 @@ public class ObjectStoresIT {
       assertThat(r.stdout(), containsString("\"output\":\"" + azfs + d.output() + "\""));
       Map<String, byte[]> objects = azureObjects(d.output());
       JsonNode m = assertStoreMatchesManifest(objects, azfs + d.output());
-      String input = d.input().endsWith("/") ? d.input() + d.file() : d.input();
+      String input = d.input().substring(0, d.input().lastIndexOf('/') + 1) + d.file();
       assertEquals(azfs + input, m.at("/inputs/0/path").asText());
       assertSameRows(local, download(objects), m);
       assertNoSecrets("stdout and stderr", r.all());

@@ -215,6 +215,15 @@ public class TrainingIT {
     assertEquals(set + "test/csv/", body.at("/InputDataConfig/2/DataSource/S3DataSource/S3Uri").asText());
     assertThat(r.stderr(), containsString("dry run: nothing was sent"));
     assertThat(r.all(), not(containsString(ObjectStores.S3_SECRET_KEY)));
+
+    // A request the service refuses: one line with its code and message, exit 2, not retried.
+    ObjectStores.Cli refused = ObjectStores.trainset(ObjectStores.credentials(), List.of("train", "--manifest", set,
+        "--config", sagemakerConfig("refused").toString(), "--train.sagemaker.roleArn=SageMakerRole"));
+    assertEquals(refused.all(), 2, refused.code());
+    assertEquals(refused.stderr(), 1, refused.stderr().lines().filter(l -> l.startsWith("trainset: error:")).count());
+    assertThat(refused.stderr(), containsString("refused the training job trainset-it-dry-"));
+    assertThat(refused.stderr(), containsString(": ValidationException: RoleArn is not an IAM role ARN"));
+    assertEquals(before + 1, sagemaker.requests.size());
   }
 
   @Test
@@ -279,6 +288,15 @@ public class TrainingIT {
     assertThat(res.get("jobUrl").asText(), containsString("https://ml.azure.com/runs/trainset-it-azureml-"));
     assertThat(r.all(), not(containsString(AzureMlStandIn.TOKEN)));
     assertThat(r.all(), not(containsString(ObjectStores.AZURE_KEY)));
+
+    // Without a usable identity: one line, exit 2, nothing sent to Azure ML.
+    Map<String, String> badIdentity = new HashMap<>(env);
+    badIdentity.put("IDENTITY_HEADER", "not-the-secret");
+    int before = azureml.requests.size();
+    ObjectStores.Cli denied = ObjectStores.trainset(badIdentity, jvm, train);
+    assertEquals(denied.all(), 2, denied.code());
+    assertThat(denied.stderr(), containsString("no Azure credentials for Azure ML at " + azureml.endpoint()));
+    assertEquals(before, azureml.requests.size());
 
     // Again: the GET finds the job; no second PUT.
     ObjectStores.Cli again = ObjectStores.trainset(env, jvm, train);

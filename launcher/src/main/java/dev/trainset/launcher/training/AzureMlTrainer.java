@@ -118,16 +118,18 @@ public final class AzureMlTrainer {
   /** Creates the job (unless one of this name exists: then it is followed, not created again). */
   public Outcome run(boolean wait, double pollSeconds, Consumer<String> report, String version) {
     ObjectNode body = body();
-    TokenCredential credential = new DefaultAzureCredentialBuilder().build();
-    HttpPipeline pipeline =
-        new HttpPipelineBuilder()
-            .policies(
-                new UserAgentPolicy("trainset/" + version),
-                new RetryPolicy(),
-                new BearerTokenAuthenticationPolicy(credential, s.endpoint() + "/.default"))
-            .build();
+    String scope = s.endpoint() + "/.default";
     String url = url();
     try {
+      // The token first, once: a missing or refused identity is then one error at once, not a request that the
+      // pipeline's retry policy would repeat. Later requests reuse it until it expires.
+      TokenCredential chain = new DefaultAzureCredentialBuilder().build();
+      com.azure.core.credential.AccessToken first = chain.getTokenSync(new com.azure.core.credential.TokenRequestContext().addScopes(scope));
+      TokenCredential credential = request -> first.isExpired() ? chain.getToken(request) : reactor.core.publisher.Mono.just(first);
+      HttpPipeline pipeline =
+          new HttpPipelineBuilder()
+              .policies(new UserAgentPolicy("trainset/" + version), new RetryPolicy(), new BearerTokenAuthenticationPolicy(credential, scope))
+              .build();
       JsonNode existing = send(pipeline, HttpMethod.GET, url, null, true);
       boolean created = existing == null;
       if (created) {
