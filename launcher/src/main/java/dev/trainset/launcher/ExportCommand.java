@@ -21,9 +21,10 @@ import picocli.CommandLine;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
-      "Copy a training set (a folder with manifest.json and _SUCCESS) to a local folder, s3:// or azfs://, checking",
-      "every file against the manifest's sha256; optionally convert it to other formats. Running it again is a no-op;",
-      "an interrupted export resumes. Unrecognised --name=value flags are Beam pipeline options."
+      "Copy a training set to a folder, s3:// or azfs://, verified against its manifest.",
+      "Every copied file must match the manifest's size and sha256; --format and --compression convert from the",
+      "Parquet files. Running it again is a no-op; an interrupted export resumes. Unrecognised --name=value flags",
+      "are Beam pipeline options (the runner of the conversion job)."
     })
 final class ExportCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -19,7 +19,7 @@ import picocli.CommandLine;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Ingest the input into a Parquet training set.",
+      "Ingest the input into a training set (and train on it when the run file has a train section).",
       "Unrecognised --name=value flags are Beam pipeline options (e.g. --runner=FlinkRunner --flinkMaster=[local])."
     })
 final class RunCommand implements Callable<Integer> {

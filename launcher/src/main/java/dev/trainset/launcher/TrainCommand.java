@@ -23,9 +23,10 @@ import picocli.CommandLine;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Start a SageMaker or Azure ML training job on a finished training set (its manifest and _SUCCESS), and follow",
-      "it with --wait. Running it again finds the job it started instead of starting another. The train section of",
-      "--config, --set train.…=… and --train.…=… flags configure it (README: Training)."
+      "Start a SageMaker or Azure ML training job on a finished training set.",
+      "It reads only the manifest (and needs _SUCCESS); --wait follows the job to its end. Running it again finds",
+      "the job it started instead of starting another. The train section of --config, --set train.…=… and",
+      "--train.…=… flags configure it (README: Training)."
     })
 final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
