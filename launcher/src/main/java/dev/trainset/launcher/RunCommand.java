@@ -35,10 +35,7 @@ final class RunCommand implements Callable<Integer> {
     run.beamArgs = beamArgs;
     RunConfig cfg = run.config();
     // The training step's settings are checked now, so a bad train section fails before the pipeline runs.
-    TrainSettings train = TrainSettings.from(cfg.effective());
-    if (train.target() != null) {
-      train.requireFor(train.target());
-    }
+    TrainSettings train = TrainSettings.checked(cfg.effective());
     run.connectStorage(cfg);
     Lines lines = new Lines(run.logFormat, line -> {
       err.println(line);

@@ -68,11 +68,10 @@ final class TrainCommand implements Callable<Integer> {
     if (wait) {
       ConfigLoader.setIfPresent(tree, "train.wait", "true");
     }
-    TrainSettings t = TrainSettings.from(tree);
+    TrainSettings t = TrainSettings.checked(tree);
     if (t.target() == null) {
       throw TrainsetException.config("train.target", "required: --target sagemaker or --target azureml");
     }
-    t.requireFor(t.target());
 
     String uri = StoragePaths.normalize("--manifest", manifest);
     StorageSettings storage = StorageSettings.fromTree(tree);

@@ -36,10 +36,7 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     run.beamArgs = beamArgs;
     RunConfig cfg = run.config();
-    dev.trainset.launcher.training.TrainSettings train = dev.trainset.launcher.training.TrainSettings.from(cfg.effective());
-    if (train.target() != null) {
-      train.requireFor(train.target());
-    }
+    dev.trainset.launcher.training.TrainSettings train = dev.trainset.launcher.training.TrainSettings.checked(cfg.effective());
     run.connectStorage(cfg);
     BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(line -> {}));
     cfg = plan.config();

@@ -39,16 +39,53 @@ public final class AzureClients implements BlobstoreClientBuilderFactory {
   @Override
   public BlobServiceClientBuilder createBuilder(BlobstoreOptions options) {
     Map<String, String> env = System.getenv();
+    Secret secret = secret(options, env);
     if (holdsSecrets(options)) {
-      if (!present(options.getAzureConnectionString()) && present(env.get(CONNECTION_STRING))) {
-        options.setAzureConnectionString(env.get(CONNECTION_STRING));
-      } else if (!present(options.getAccessKey()) && present(env.get(ACCOUNT_KEY))) {
-        options.setAccessKey(env.get(ACCOUNT_KEY));
-      } else if (!present(options.getSasToken()) && present(env.get(SAS_TOKEN))) {
-        options.setSasToken(env.get(SAS_TOKEN));
-      }
+      secret.kind().setOn(options, secret.value());
     }
     return builder(options, env);
+  }
+
+  /** The kinds of Azure storage secret, in the order trainset looks for them. */
+  enum Kind {
+    CONNECTION_STRING(AzureClients.CONNECTION_STRING, "the connection string in "),
+    ACCOUNT_KEY(AzureClients.ACCOUNT_KEY, "the account key in "),
+    SAS_TOKEN(AzureClients.SAS_TOKEN, "the SAS token in "),
+    NONE(null, null);
+
+    final String variable;
+    final String description;
+
+    Kind(String variable, String description) {
+      this.variable = variable;
+      this.description = description;
+    }
+
+    /** Puts the secret where Beam's file system reads it (its server-side copies need it there). */
+    void setOn(BlobstoreOptions o, String value) {
+      switch (this) {
+        case CONNECTION_STRING -> o.setAzureConnectionString(value);
+        case ACCOUNT_KEY -> o.setAccessKey(value);
+        case SAS_TOKEN -> o.setSasToken(value);
+        default -> {}
+      }
+    }
+  }
+
+  /** The secret in use: Beam's own option if given, else the environment variable; the first kind present wins. */
+  record Secret(Kind kind, String value) {}
+
+  static Secret secret(BlobstoreOptions options, Map<String, String> env) {
+    String connection = first(options.getAzureConnectionString(), env.get(CONNECTION_STRING));
+    if (connection != null) {
+      return new Secret(Kind.CONNECTION_STRING, connection);
+    }
+    String key = first(options.getAccessKey(), env.get(ACCOUNT_KEY));
+    if (key != null && options.getAccountName() != null) {
+      return new Secret(Kind.ACCOUNT_KEY, key);
+    }
+    String sas = first(options.getSasToken(), env.get(SAS_TOKEN));
+    return sas != null ? new Secret(Kind.SAS_TOKEN, sas) : new Secret(Kind.NONE, null);
   }
 
   /**
@@ -68,47 +105,32 @@ public final class AzureClients implements BlobstoreClientBuilderFactory {
 
   /** Whether writing to {@code azfs://} can work: a key, SAS or connection string is at hand (see the class comment). */
   static boolean canCopy(BlobstoreOptions options, Map<String, String> env) {
-    return !credentialSource(options, env).equals("DefaultAzureCredential");
+    return secret(options, env).kind() != Kind.NONE;
   }
 
   static BlobServiceClientBuilder builder(BlobstoreOptions options, Map<String, String> env) {
     BlobServiceClientBuilder b = new BlobServiceClientBuilder();
     String account = options.getAccountName();
-    String endpoint =
-        present(options.getBlobServiceEndpoint())
-            ? options.getBlobServiceEndpoint()
-            : account == null ? null : "https://" + account + ".blob.core.windows.net";
-    String connection = first(options.getAzureConnectionString(), env.get(CONNECTION_STRING));
-    String key = first(options.getAccessKey(), env.get(ACCOUNT_KEY));
-    String sas = first(options.getSasToken(), env.get(SAS_TOKEN));
-    if (connection != null) {
-      b.connectionString(connection);
-    } else if (key != null && account != null) {
-      b.credential(new StorageSharedKeyCredential(account, key));
-    } else if (sas != null) {
-      b.sasToken(sas);
-    } else {
-      b.credential(new DefaultAzureCredentialBuilder().build());
+    Secret secret = secret(options, env);
+    switch (secret.kind()) {
+      case CONNECTION_STRING -> b.connectionString(secret.value());
+      case ACCOUNT_KEY -> b.credential(new StorageSharedKeyCredential(account, secret.value()));
+      case SAS_TOKEN -> b.sasToken(secret.value());
+      default -> b.credential(new DefaultAzureCredentialBuilder().build());
     }
     // A connection string names its own endpoint; only an explicit storage.azure.endpoint replaces it.
-    if (endpoint != null && (connection == null || present(options.getBlobServiceEndpoint()))) {
-      b.endpoint(endpoint);
+    if (present(options.getBlobServiceEndpoint())) {
+      b.endpoint(options.getBlobServiceEndpoint());
+    } else if (account != null && secret.kind() != Kind.CONNECTION_STRING) {
+      b.endpoint("https://" + account + ".blob.core.windows.net");
     }
     return b;
   }
 
   /** Which credential {@link #builder} uses, for messages (never the secret itself). */
   static String credentialSource(BlobstoreOptions options, Map<String, String> env) {
-    if (first(options.getAzureConnectionString(), env.get(CONNECTION_STRING)) != null) {
-      return "the connection string in " + CONNECTION_STRING;
-    }
-    if (first(options.getAccessKey(), env.get(ACCOUNT_KEY)) != null && options.getAccountName() != null) {
-      return "the account key in " + ACCOUNT_KEY;
-    }
-    if (first(options.getSasToken(), env.get(SAS_TOKEN)) != null) {
-      return "the SAS token in " + SAS_TOKEN;
-    }
-    return "DefaultAzureCredential";
+    Kind kind = secret(options, env).kind();
+    return kind == Kind.NONE ? "DefaultAzureCredential" : kind.description + kind.variable;
   }
 
   private static String first(String a, String b) {

@@ -167,6 +167,15 @@ public record TrainSettings(Target target, boolean waitForJob, double pollSecond
     return new TrainSettings(target, train.bool("wait", false), poll, sagemaker, azureml);
   }
 
+  /** {@link #from}, with the keys its target needs checked when it names one (a run file's train section). */
+  public static TrainSettings checked(JsonNode root) {
+    TrainSettings t = from(root);
+    if (t.target() != null) {
+      t.requireFor(t.target());
+    }
+    return t;
+  }
+
   /** Checks the keys the chosen target needs; each missing one is named. */
   public void requireFor(Target t) {
     if (t == Target.SAGEMAKER) {

@@ -141,27 +141,29 @@ public final class Export {
     List<Target> targets = targets(manifest, splits, req);
     Counts counts = new Counts();
     Map<String, ArrayNode> files = new LinkedHashMap<>();
-    List<String> parquetToConvert = new ArrayList<>();
+    // Source files read and checked against the manifest: a Parquet file that is both copied and converted is read
+    // once for the check.
+    java.util.Set<String> verified = new java.util.HashSet<>();
     for (Target t : targets) {
       ArrayNode list = files.computeIfAbsent(t.split + "/" + t.folder, k -> MAPPER.createArrayNode());
       for (JsonNode f : t.sourceOutput.path("files")) {
         String rel = t.sourceOutput.path("name").asText() + "/" + fileName(f);
         if (t.convert) {
-          if (!parquetToConvert.contains(rel)) {
+          if (verified.add(rel)) {
             verify(src.path(rel), f);
-            parquetToConvert.add(rel);
           }
         } else {
-          boolean kept = resume && matches(dst.path(t.split + "/" + t.folder + "/" + fileName(f)), f);
-          if (!kept) {
-            copy(src.path(rel), dst.path(t.split + "/" + t.folder + "/" + fileName(f)), f);
-            counts.copied++;
-          } else {
+          String to = dst.path(t.split + "/" + t.folder + "/" + fileName(f));
+          if (resume && matches(to, f)) {
             counts.kept++;
+          } else {
+            copy(src.path(rel), to, f);
+            verified.add(rel);
+            counts.copied++;
           }
           counts.bytes += f.path("bytes").asLong();
           list.addObject()
-              .put("path", dst.path(t.split + "/" + t.folder + "/" + fileName(f)))
+              .put("path", to)
               .put("rows", f.path("rows").asLong())
               .put("bytes", f.path("bytes").asLong())
               .put("sha256", f.path("sha256").asText());
@@ -430,24 +432,16 @@ public final class Export {
   private static void copy(String from, String to, JsonNode expected) {
     ResourceId dest = FileSystems.matchNewResource(to, false);
     deleteIfExists(dest);
-    MessageDigest d = digest();
-    long n = 0;
+    Hash h;
     try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(from, false)));
         OutputStream out = Channels.newOutputStream(FileSystems.create(dest, contentType(to)))) {
-      byte[] buf = new byte[1 << 16];
-      int r;
-      while ((r = in.read(buf)) > 0) {
-        d.update(buf, 0, r);
-        out.write(buf, 0, r);
-        n += r;
-      }
+      h = digest(in, out);
     } catch (IOException e) {
       throw TrainsetException.data("cannot copy " + from + " to " + to + ": " + e.getMessage());
     }
-    String sha = HexFormat.of().formatHex(d.digest());
-    if (!sha.equals(expected.path("sha256").asText()) || n != expected.path("bytes").asLong()) {
+    if (!h.sha256.equals(expected.path("sha256").asText()) || h.bytes != expected.path("bytes").asLong()) {
       deleteIfExists(dest);
-      throw mismatch(from, sha, n, expected);
+      throw mismatch(from, h.sha256, h.bytes, expected);
     }
   }
 
@@ -470,17 +464,25 @@ public final class Export {
   private record Hash(String sha256, long bytes) {}
 
   private static Hash hash(String path) {
-    MessageDigest d = digest();
-    long n = 0;
     try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(path, false)))) {
-      byte[] buf = new byte[1 << 16];
-      int r;
-      while ((r = in.read(buf)) > 0) {
-        d.update(buf, 0, r);
-        n += r;
-      }
+      return digest(in, null);
     } catch (IOException e) {
       return null;
+    }
+  }
+
+  /** Reads a stream to its end, hashing it, and writes it to {@code out} unless that is null. */
+  private static Hash digest(InputStream in, OutputStream out) throws IOException {
+    MessageDigest d = digest();
+    long n = 0;
+    byte[] buf = new byte[1 << 16];
+    int r;
+    while ((r = in.read(buf)) > 0) {
+      d.update(buf, 0, r);
+      if (out != null) {
+        out.write(buf, 0, r);
+      }
+      n += r;
     }
     return new Hash(HexFormat.of().formatHex(d.digest()), n);
   }
