@@ -172,7 +172,8 @@ public final class BatchIngest {
     }
     PCollection<String> dataFiles =
         bySplit.apply("WriteSplits", write).apply("DescribeFiles[splits]", DescribeFiles.create());
-    WriteFilesResult<Void> rejects = rejected.apply("WriteRejected", WriteRejected.to(out.path(REJECTED + "/")));
+    WriteFilesResult<Void> rejects = rejected.apply(
+            "WriteRejected", WriteRejected.to(out.path(REJECTED + "/")).withTempDirectory(out.path(OutputDir.REJECTED_TEMP)));
     PCollection<String> rejectFiles =
         rejects
             .getPerDestinationOutputFilenames()
@@ -194,6 +195,7 @@ public final class BatchIngest {
         .apply("WriteResults", TextIO.write().to(out.path(OutputDir.WORK + "results")).withSuffix(".jsonl").withoutSharding());
 
     PipelineResult result = runToCompletion(p, "ingest", settings.progress());
+    out.removeTemporary(OutputDir.REJECTED_TEMP);
     long readCount = counter(result, "read");
     long duplicates = splitSettings.dedupe() ? counter(result, "duplicates") : 0;
     Results res = readResults(out);

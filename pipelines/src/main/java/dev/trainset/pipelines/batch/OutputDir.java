@@ -26,6 +26,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * OUT/manifest.json              what was read and written, with sizes, rows and sha256
  * OUT/_trainset/                 working files: inferred schemas (reused on re-runs), the list of written files
  * OUT/_SUCCESS                   empty, written last
+ * OUT/.temp-trainset-*           while a run writes: its files before they are complete; renamed into place, then removed
  * </pre>
  */
 public final class OutputDir {
@@ -35,6 +36,8 @@ public final class OutputDir {
   /** Written when a run starts: its run id, so an interrupted run can be recognised and redone. */
   public static final String RUN_MARKER = WORK + "run.json";
   static final String SCHEMA_CACHE_PREFIX = "schema-";
+  /** Where the rejected records are written before they are renamed into {@code rejected/}. */
+  public static final String REJECTED_TEMP = ".temp-trainset-rejected/";
 
   private final String root;
 
@@ -122,6 +125,31 @@ public final class OutputDir {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Removes a temporary folder a finished write has emptied (on a local disk the folder itself stays behind), with
+   * anything a failed attempt left in it.
+   */
+  public void removeTemporary(String relativeFolder) {
+    try {
+      MatchResult m = FileSystems.match(path(relativeFolder) + "**", EmptyMatchTreatment.ALLOW);
+      List<ResourceId> delete = new ArrayList<>();
+      if (m.status() == MatchResult.Status.OK) {
+        m.metadata().stream().filter(md -> !md.resourceId().isDirectory()).forEach(md -> delete.add(md.resourceId()));
+      }
+      FileSystems.delete(delete, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      java.nio.file.Path folder = root.contains("://") ? null : Paths.get(path(relativeFolder));
+      if (folder != null && java.nio.file.Files.isDirectory(folder)) {
+        try (var walk = java.nio.file.Files.walk(folder)) {
+          for (java.nio.file.Path d : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            java.nio.file.Files.delete(d);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new TrainsetException(TrainsetException.INTERNAL, "cannot remove " + path(relativeFolder) + ": " + e.getMessage(), e);
     }
   }
 
