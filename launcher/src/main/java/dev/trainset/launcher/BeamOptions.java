@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -27,7 +28,8 @@ final class BeamOptions {
   /** As {@link #from(List, Path)}, over {@code base} flags (trainset's storage settings), which both may replace. */
   static PipelineOptions from(List<String> base, List<String> beamArgs, Path runnerConfig) {
     List<String> args = new ArrayList<>(base);
-    for (String a : fromFile(runnerConfig)) {
+    RunnerFile file = RunnerFile.read(runnerConfig);
+    for (String a : file.args()) {
       replace(args, a);
     }
     for (String a : beamArgs) {
@@ -48,6 +50,7 @@ final class BeamOptions {
       // Chained Flink operators pass elements without a coder copy; safe because no trainset DoFn mutates its input.
       addDefault(args, "--objectReuse", "true");
     }
+    EmbeddedFlink.configure(args, file.flinkConf(), System.getenv("FLINK_CONF_DIR"));
     try {
       return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation().create();
     } catch (IllegalArgumentException e) {
@@ -55,31 +58,49 @@ final class BeamOptions {
     }
   }
 
-  /** A runner configuration file as Beam flags. */
-  static List<String> fromFile(Path file) {
-    List<String> args = new ArrayList<>();
-    if (file == null) {
-      return args;
-    }
-    JsonNode tree = ConfigLoader.load(file, System::getenv);
-    Iterator<String> keys = tree.fieldNames();
-    while (keys.hasNext()) {
-      String k = keys.next();
-      if (!k.equals("runner") && !k.equals("options")) {
-        throw new TrainsetException(
-            TrainsetException.USAGE, "runner config '" + file + "': unknown key '" + k + "' (known keys: runner, options)");
+  /**
+   * A runner configuration file: {@code runner} and {@code options} as Beam flags, and {@code flinkConf}, Flink
+   * settings for the embedded mini-cluster ({@link EmbeddedFlink}).
+   */
+  record RunnerFile(List<String> args, Map<String, String> flinkConf) {
+    static RunnerFile read(Path file) {
+      List<String> args = new ArrayList<>();
+      Map<String, String> flinkConf = new TreeMap<>();
+      if (file == null) {
+        return new RunnerFile(args, flinkConf);
       }
+      JsonNode tree = ConfigLoader.load(file, System::getenv);
+      Iterator<String> keys = tree.fieldNames();
+      while (keys.hasNext()) {
+        String k = keys.next();
+        if (!k.equals("runner") && !k.equals("options") && !k.equals("flinkConf")) {
+          throw new TrainsetException(
+              TrainsetException.USAGE,
+              "runner config '" + file + "': unknown key '" + k + "' (known keys: runner, options, flinkConf)");
+        }
+      }
+      if (tree.hasNonNull("runner")) {
+        args.add("--runner=" + tree.get("runner").asText());
+      }
+      Iterator<Map.Entry<String, JsonNode>> it = tree.path("options").fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode v = e.getValue();
+        args.add("--" + e.getKey() + "=" + (v.isValueNode() ? v.asText() : v.toString()));
+      }
+      Iterator<Map.Entry<String, JsonNode>> conf = tree.path("flinkConf").fields();
+      while (conf.hasNext()) {
+        Map.Entry<String, JsonNode> e = conf.next();
+        if (!e.getValue().isValueNode()) {
+          throw new TrainsetException(
+              TrainsetException.USAGE,
+              "runner config '" + file + "': flinkConf." + e.getKey() + " must be a single value (a Flink option, e.g."
+                  + " taskmanager.memory.managed.size: 256m)");
+        }
+        flinkConf.put(e.getKey(), e.getValue().asText());
+      }
+      return new RunnerFile(args, flinkConf);
     }
-    if (tree.hasNonNull("runner")) {
-      args.add("--runner=" + tree.get("runner").asText());
-    }
-    Iterator<Map.Entry<String, JsonNode>> it = tree.path("options").fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode v = e.getValue();
-      args.add("--" + e.getKey() + "=" + (v.isValueNode() ? v.asText() : v.toString()));
-    }
-    return args;
   }
 
   private static void replace(List<String> args, String a) {

@@ -51,7 +51,10 @@ final class RunCommand implements Callable<Integer> {
     String start = "trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
         + " on " + options.getRunner().getSimpleName()
         + (run.defaultsToFlink(inputBytes)
-            ? String.format(" (embedded: the input, %,d MB, is over %d MB; choose a runner with --runner-config)", inputBytes >> 20, RunOptions.DIRECT_MAX_BYTES >> 20)
+            ? String.format(
+                " (embedded: the input, %,d MB, is over %d MB, the DirectRunner's limit in a %,d MB heap; choose a runner"
+                    + " with --runner-config)",
+                inputBytes >> 20, RunOptions.directMaxBytes(Runtime.getRuntime().maxMemory()) >> 20, Runtime.getRuntime().maxMemory() >> 20)
             : "");
     lines.info(start, start);
     if (run.verbose) {

@@ -82,7 +82,7 @@ final class RunOptions {
 
   /**
    * The Beam options. Without a runner chosen (no {@code --runner-config}, no {@code --runner=}), the DirectRunner
-   * for inputs up to {@link #DIRECT_MAX_BYTES} and embedded Flink above: the DirectRunner is faster on small inputs
+   * for inputs up to {@link #directMaxBytes} and embedded Flink above: the DirectRunner is faster on small inputs
    * but keeps a run's data on the heap; Flink's memory stays flat (measured in BENCHMARKS.md).
    */
   PipelineOptions pipelineOptions(long inputBytes) {
@@ -98,11 +98,25 @@ final class RunOptions {
 
   /** Whether no runner was chosen and the input is large enough for embedded Flink to be the default. */
   boolean defaultsToFlink(long inputBytes) {
-    return runnerConfig == null && beamArgs.stream().noneMatch(a -> a.startsWith("--runner=")) && inputBytes > DIRECT_MAX_BYTES;
+    return runnerConfig == null
+        && beamArgs.stream().noneMatch(a -> a.startsWith("--runner="))
+        && inputBytes > directMaxBytes(Runtime.getRuntime().maxMemory());
   }
 
-  /** Inputs larger than this run on embedded Flink unless a runner is chosen. */
+  /** The most input the DirectRunner gets by default, whatever the heap. */
   static final long DIRECT_MAX_BYTES = 256L * 1024 * 1024;
+
+  /** How many bytes of heap the DirectRunner gets per byte of input, at least (BENCHMARKS.md). */
+  static final int DIRECT_HEAP_PER_INPUT_BYTE = 24;
+
+  /**
+   * Inputs larger than this run on embedded Flink unless a runner is chosen: 256 MB, or less in a smaller heap (a
+   * 1 GB heap, {@code TRAINSET_JAVA_OPTS=-Xmx1g}, gives 42 MB), since the DirectRunner holds a run's data on the heap
+   * and fails with OutOfMemoryError where Flink would spill to disk.
+   */
+  static long directMaxBytes(long maxHeapBytes) {
+    return Math.min(DIRECT_MAX_BYTES, maxHeapBytes / DIRECT_HEAP_PER_INPUT_BYTE);
+  }
 
   /**
    * Every configuration key is also a flag: {@code --split.seed=7}, {@code --label.column=class},

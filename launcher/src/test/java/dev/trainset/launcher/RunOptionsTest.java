@@ -14,10 +14,19 @@ public class RunOptionsTest {
   @Test
   public void withoutAChosenRunner_largeInputsRunOnEmbeddedFlink() {
     RunOptions o = new RunOptions();
-    assertFalse(o.defaultsToFlink(256 * MB));
-    assertTrue(o.defaultsToFlink(256 * MB + 1));
-    assertEquals("FlinkRunner", o.pipelineOptions(300 * MB).getRunner().getSimpleName());
-    assertEquals("DirectRunner", o.pipelineOptions(10 * MB).getRunner().getSimpleName());
+    long limit = RunOptions.directMaxBytes(Runtime.getRuntime().maxMemory());
+    assertFalse(o.defaultsToFlink(limit));
+    assertTrue(o.defaultsToFlink(limit + 1));
+    assertEquals("FlinkRunner", o.pipelineOptions(limit + 1).getRunner().getSimpleName());
+    assertEquals("DirectRunner", o.pipelineOptions(limit).getRunner().getSimpleName());
+  }
+
+  @Test
+  public void theDirectRunnersLimit_is256MB_orLessInASmallHeap() {
+    assertEquals(256 * MB, RunOptions.directMaxBytes(6144 * MB));
+    assertEquals(256 * MB, RunOptions.directMaxBytes(64 * 1024 * MB));
+    assertEquals(1024 * MB / 24, RunOptions.directMaxBytes(1024 * MB));
+    assertEquals(512 * MB / 24, RunOptions.directMaxBytes(512 * MB));
   }
 
   @Test
