@@ -25,7 +25,6 @@ import dev.trainset.transforms.io.parquet.ParquetRowSink;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.prepare.Preparation;
 import dev.trainset.transforms.schema.SchemaJson;
-import dev.trainset.transforms.split.CountLeakage;
 import dev.trainset.transforms.split.RowHash;
 import dev.trainset.transforms.split.SplitPlan;
 import dev.trainset.transforms.stats.ComputeStats;
@@ -188,7 +187,7 @@ public final class BatchIngest {
       results = results.and(split.plan());
     }
     if (splitNames.size() > 1) {
-      results = results.and(bySplit.apply("LeakageCheck", CountLeakage.of(prep.hasLabel() ? 1 : 0)));
+      results = results.and(bySplit.apply("LeakageCheck", split.leakage()));
     }
     results
         .apply("AllResults", Flatten.pCollections())

@@ -9,6 +9,7 @@ import dev.trainset.transforms.io.ReadRecords;
 import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.Values;
 import dev.trainset.transforms.prepare.Preparation;
+import dev.trainset.transforms.split.CountLeakage;
 import dev.trainset.transforms.split.ExactSplit;
 import dev.trainset.transforms.split.RowHash;
 import dev.trainset.transforms.split.SplitPlan;
@@ -61,7 +62,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 final class SplitStage {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  record Result(PCollection<KV<Integer, Row>> rows, PCollection<String> plan) {}
+  /**
+   * @param leakage the leakage check for these rows: after an exact split of rows it looks only at the rows that can
+   *     leak ({@link CountLeakage#skipRowsInOneSplit}); null when nothing is split
+   */
+  record Result(PCollection<KV<Integer, Row>> rows, PCollection<String> plan, CountLeakage leakage) {}
 
   private SplitStage() {}
 
@@ -90,22 +95,25 @@ final class SplitStage {
     switch (s.method()) {
       case NONE:
         if (planOnly) {
-          return new Result(null, null);
+          return new Result(null, null, null);
         }
         return new Result(
             rows.apply("Unsplit", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.rows())).via(r -> KV.of(0, r)))
                 .setCoder(kvCoder),
+            null,
             null);
       case HASH:
         if (planOnly) {
-          return new Result(null, null);
+          return new Result(null, null, null);
         }
         int keyIndex = s.key() != null ? prep.output().indexOf(s.key()) : groupIndex;
         if (s.key() != null && keyIndex < 0) {
           throw new Preparation.InvalidSetting("split.key", "no column '" + s.key() + "' among the output columns " + prep.output().names());
         }
         return new Result(
-            rows.apply("HashSplit", ParDo.of(new HashSplitFn(s.fractions(), s.seed(), keyIndex))).setCoder(kvCoder), null);
+            rows.apply("HashSplit", ParDo.of(new HashSplitFn(s.fractions(), s.seed(), keyIndex))).setCoder(kvCoder),
+            null,
+            CountLeakage.of(featuresFrom));
       default:
         break;
     }
@@ -119,11 +127,11 @@ final class SplitStage {
               "PlanSplit",
               ExactSplit.plan(s.names(), s.fractions(), s.seed(), unit).withAllowEmptySplitClasses(s.allowEmptySplitClasses()));
       if (planOnly) {
-        return new Result(null, planJson(plan, "row"));
+        return new Result(null, planJson(plan, "row"), null);
       }
       PCollectionView<SplitPlan> view = plan.apply("PlanView", View.asSingleton());
       PCollection<KV<Integer, Row>> assigned = rows.apply("AssignSplit", ExactSplit.assign(view, unit, rows.getCoder()));
-      return new Result(assigned, planJson(plan, "row"));
+      return new Result(assigned, planJson(plan, "row"), rowLeakage(view, featuresFrom, s.seed()));
     }
 
     // Group-aware: split the groups, then join rows to their group's split.
@@ -145,7 +153,7 @@ final class SplitStage {
                 .withAllowEmptySplitClasses(s.allowEmptySplitClasses())
                 .withUnitName("group"));
     if (planOnly) {
-      return new Result(null, planJson(plan, "group"));
+      return new Result(null, planJson(plan, "group"), null);
     }
     PCollectionView<SplitPlan> view = plan.apply("PlanView", View.asSingleton());
     PCollection<KV<String, Integer>> groupSplit =
@@ -172,7 +180,13 @@ final class SplitStage {
             .apply("JoinGroups", CoGroupByKey.create())
             .apply("RowsToSplit", ParDo.of(new JoinFn(rowTag, splitTag, groupIndex)))
             .setCoder(kvCoder);
-    return new Result(joined, planJson(plan, "group"));
+    // A group's order key is not its rows' features: every row is checked.
+    return new Result(joined, planJson(plan, "group"), CountLeakage.of(featuresFrom));
+  }
+
+  /** The leakage check after an exact split of rows by {@link RowUnit}'s order key. */
+  private static CountLeakage rowLeakage(PCollectionView<SplitPlan> plan, int featuresFrom, long seed) {
+    return CountLeakage.of(featuresFrom).skipRowsInOneSplit(plan, new FeatureOrder(featuresFrom, seed));
   }
 
   /**
@@ -201,7 +215,7 @@ final class SplitStage {
             ExactSplit.plan(s.names(), s.fractions(), s.seed(), unit).withAllowEmptySplitClasses(s.allowEmptySplitClasses()));
     PCollection<String> planJson = planJson(plan, "row");
     if (planOnly) {
-      return new Result(null, planJson);
+      return new Result(null, planJson, null);
     }
     PCollectionView<SplitPlan> view = plan.apply("PlanView", View.asSingleton());
     PCollection<KV<Integer, Row>> assigned =
@@ -209,7 +223,7 @@ final class SplitStage {
             .apply("DropBin", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.integers(), TypeDescriptors.rows()))
                 .via(kv -> KV.of(kv.getKey(), kv.getValue().getValue())))
             .setCoder(KvCoder.of(VarIntCoder.of(), rows.getCoder()));
-    return new Result(assigned, planJson);
+    return new Result(assigned, planJson, rowLeakage(view, featuresFrom, s.seed()));
   }
 
   /** The edges, then the sketch's precision as the last element (a BinFn rounds values the same way). */
@@ -362,9 +376,29 @@ final class SplitStage {
       return of(stratified ? Preparation.labelText(r.getValue(0)) : "*", r, featuresFrom, seed);
     }
 
-    /** Order: the seeded hash of the features; tie-break: the hash of the whole row. */
+    /** Order: the seeded hash of the features ({@link FeatureOrder}); tie-break: the hash of the whole row. */
     static SplitUnit of(String cls, Row r, int featuresFrom, long seed) {
-      return new SplitUnit(cls, RowHash.mix(RowHash.of(r, featuresFrom, 0), seed), RowHash.of(r, 0, 1));
+      return new SplitUnit(cls, FeatureOrder.of(r, featuresFrom, seed), RowHash.of(r, 0, 1));
+    }
+  }
+
+  /** A row's order key in the split: the seeded hash of its features, whatever its class. */
+  static final class FeatureOrder implements SerializableFunction<Row, Long> {
+    private final int featuresFrom;
+    private final long seed;
+
+    FeatureOrder(int featuresFrom, long seed) {
+      this.featuresFrom = featuresFrom;
+      this.seed = seed;
+    }
+
+    @Override
+    public Long apply(Row r) {
+      return of(r, featuresFrom, seed);
+    }
+
+    static long of(Row r, int featuresFrom, long seed) {
+      return RowHash.mix(RowHash.of(r, featuresFrom, 0), seed);
     }
   }
 

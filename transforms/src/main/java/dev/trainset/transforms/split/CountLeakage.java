@@ -1,17 +1,22 @@
 package dev.trainset.transforms.split;
 
+import dev.trainset.transforms.io.ReadRecords;
 import java.util.HashMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -21,23 +26,40 @@ import org.apache.beam.sdk.values.Row;
  * bits, and each shard counts its own hashes in a map. So 12 bytes per row move, a worker holds one shard's distinct
  * hashes (1/1024 of them), and no runner handles one key per row (the DirectRunner is very slow at that). Outputs
  * {@code {"kind":"leakage","featureVectors":…,"rows":…}}.
+ *
+ * <p>After an {@link ExactSplit} whose order key is a hash of the features, {@link #skipRowsInOneSplit} lets only the
+ * rows that can leak through: those of the few buckets that are a boundary in some class, or that classes send to
+ * different splits (about 1% of the rows for 80/10/10); the counts are the same.
  */
 public final class CountLeakage extends PTransform<PCollection<KV<Integer, Row>>, PCollection<String>> {
   private final int featuresFrom;
+  private final PCollectionView<SplitPlan> plan;
+  private final SerializableFunction<Row, Long> order;
 
-  private CountLeakage(int featuresFrom) {
+  private CountLeakage(int featuresFrom, PCollectionView<SplitPlan> plan, SerializableFunction<Row, Long> order) {
     this.featuresFrom = featuresFrom;
+    this.plan = plan;
+    this.order = order;
   }
 
   /** @param featuresFrom the first feature column (1 when column 0 is the label) */
   public static CountLeakage of(int featuresFrom) {
-    return new CountLeakage(featuresFrom);
+    return new CountLeakage(featuresFrom, null, null);
+  }
+
+  /**
+   * Checks only the rows of buckets that are not {@link SplitPlan#inOneSplit in one split}. Exact only when {@code
+   * order} is the order key the plan split the rows by and depends on the features alone (with the seed): rows with
+   * equal features then fall in one bucket, and a bucket in one split cannot hold a leaked feature vector.
+   */
+  public CountLeakage skipRowsInOneSplit(PCollectionView<SplitPlan> plan, SerializableFunction<Row, Long> order) {
+    return new CountLeakage(featuresFrom, plan, order);
   }
 
   @Override
   public PCollection<String> expand(PCollection<KV<Integer, Row>> rows) {
-    int from = featuresFrom;
-    return rows.apply("FeatureHash", ParDo.of(new KeyFn(from)))
+    ParDo.SingleOutput<KV<Integer, Row>, KV<Integer, KV<Long, Integer>>> key = ParDo.of(new KeyFn(featuresFrom, plan, order));
+    return rows.apply("FeatureHash", plan == null ? key : key.withSideInputs(plan))
         .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
         .apply("GroupShards", GroupByKey.create())
         .apply("LeakedPerShard", ParDo.of(new ShardFn()))
@@ -49,18 +71,30 @@ public final class CountLeakage extends PTransform<PCollection<KV<Integer, Row>>
 
   public static final int SHARDS = 1024;
 
-  /** KV<shard, KV<feature hash, split>>. */
+  /** The counter of rows that went through the check (in {@link ReadRecords#METRICS_NAMESPACE}). */
+  public static final String CHECKED = "leakageRowsChecked";
+
+  /** KV<shard, KV<feature hash, split>>, for the rows that can leak (all of them without a plan). */
   static final class KeyFn extends DoFn<KV<Integer, Row>, KV<Integer, KV<Long, Integer>>> {
     private final int from;
+    private final PCollectionView<SplitPlan> plan;
+    private final SerializableFunction<Row, Long> order;
+    private final Counter checked = Metrics.counter(ReadRecords.METRICS_NAMESPACE, CHECKED);
 
-    KeyFn(int from) {
+    KeyFn(int from, PCollectionView<SplitPlan> plan, SerializableFunction<Row, Long> order) {
       this.from = from;
+      this.plan = plan;
+      this.order = order;
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Row> e, OutputReceiver<KV<Integer, KV<Long, Integer>>> out) {
+    public void process(@Element KV<Integer, Row> e, ProcessContext c) {
+      if (plan != null && c.sideInput(plan).inOneSplit(SplitHistogram.bucket(order.apply(e.getValue())))) {
+        return;
+      }
+      checked.inc();
       long h = RowHash.of(e.getValue(), from, 0x1eaca9eL);
-      out.output(KV.of((int) (h >>> 54), KV.of(h, e.getKey())));
+      c.output(KV.of((int) (h >>> 54), KV.of(h, e.getKey())));
     }
   }
 

@@ -34,6 +34,7 @@ public final class SplitPlan implements Serializable {
   private final long[][] bucketStart; // per class, rank of the first unit of each bucket (BUCKETS + 1 entries)
   private final int[][] decided; // per class, per bucket: split index, or -1 for a boundary bucket
   private final long[][] boundaries; // per class: cumulative counts B_1..B_S
+  private final boolean[] oneSplit; // per bucket: every class with units in it sends them all to the same split
 
   private SplitPlan(
       List<String> splits,
@@ -54,6 +55,19 @@ public final class SplitPlan implements Serializable {
     this.bucketStart = bucketStart;
     this.decided = decided;
     this.boundaries = boundaries;
+    this.oneSplit = new boolean[SplitHistogram.BUCKETS];
+    for (int b = 0; b < SplitHistogram.BUCKETS; b++) {
+      int split = -2;
+      boolean one = true;
+      for (int i = 0; i < decided.length && one; i++) {
+        if (bucketStart[i][b + 1] == bucketStart[i][b]) {
+          continue;
+        }
+        one = decided[i][b] >= 0 && (split == -2 || split == decided[i][b]);
+        split = decided[i][b];
+      }
+      oneSplit[b] = one;
+    }
   }
 
   /** A class with fewer units than there are splits. */
@@ -151,6 +165,16 @@ public final class SplitPlan implements Serializable {
       out[idx[r]] = splitOfRank(boundaries[i], bucketStart[i][b] + r);
     }
     return out;
+  }
+
+  /**
+   * Whether all units whose order key falls in {@code bucket} go to one split, whatever their class: the bucket is
+   * decided (not a boundary) in every class that has units in it, and all those classes send it to the same split.
+   * When the order key depends on a unit's features alone, units with equal features share a bucket, so outside such
+   * buckets they can never be in two splits ({@link CountLeakage} skips them).
+   */
+  public boolean inOneSplit(int bucket) {
+    return oneSplit[bucket];
   }
 
   public List<String> splits() {

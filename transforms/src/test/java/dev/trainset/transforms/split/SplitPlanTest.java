@@ -8,9 +8,11 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.Test;
 
 public class SplitPlanTest {
@@ -43,6 +45,51 @@ public class SplitPlanTest {
 
     // The plan's way: decided buckets directly, boundary buckets ranked.
     Map<Integer, Integer> bySplit = new HashMap<>();
+    int ranked = assign(plan, units, bySplit);
+    assertTrue("only a small part is ranked one by one: " + ranked, ranked < units.size() / 5);
+
+    // The reference: sort each class fully and cut at the apportioned counts.
+    Apportionment a = plan.apportionment();
+    for (int i = 0; i < a.classes().size(); i++) {
+      String cls = a.classes().get(i);
+      List<U> members = new ArrayList<>();
+      units.stream().filter(u -> u.cls().equals(cls)).forEach(members::add);
+      members.sort(Comparator.comparing(U::order, Long::compareUnsigned).thenComparing(U::tie, Long::compareUnsigned));
+      long[] counts = a.counts(i);
+      int pos = 0;
+      for (int j = 0; j < counts.length; j++) {
+        for (long k = 0; k < counts[j]; k++, pos++) {
+          assertEquals(cls + " rank " + pos, Integer.valueOf(j), bySplit.get(members.get(pos).id()));
+        }
+      }
+    }
+  }
+
+  @Test
+  public void inOneSplit_holdsForExactlyTheBucketsWhoseUnitsAllShareASplit_acrossClasses() {
+    List<U> units = units(5);
+    SplitHistogram h = new SplitHistogram();
+    units.forEach(u -> h.add(u.cls(), u.order()));
+    SplitPlan plan = SplitPlan.of(h, NAMES, FRACTIONS, 42, false, "row");
+    Map<Integer, Integer> bySplit = new HashMap<>();
+    assign(plan, units, bySplit);
+
+    Map<Integer, Set<Integer>> splitsOfBucket = new HashMap<>();
+    for (U u : units) {
+      splitsOfBucket.computeIfAbsent(SplitHistogram.bucket(u.order()), k -> new HashSet<>()).add(bySplit.get(u.id()));
+    }
+    int mixed = 0;
+    for (int b = 0; b < SplitHistogram.BUCKETS; b++) {
+      int distinct = splitsOfBucket.getOrDefault(b, Set.of()).size();
+      assertEquals("bucket " + b + " has units in " + distinct + " splits", distinct <= 1, plan.inOneSplit(b));
+      mixed += distinct > 1 ? 1 : 0;
+    }
+    // Five classes cut near 80% and 90% of the order space: a few buckets around each cut, not more.
+    assertTrue("buckets with units in several splits: " + mixed, mixed >= 2 && mixed <= 20);
+  }
+
+  /** Assigns every unit as ExactSplit does (decided buckets directly, boundary buckets ranked); returns how many were ranked. */
+  static int assign(SplitPlan plan, List<U> units, Map<Integer, Integer> bySplit) {
     Map<Integer, List<U>> boundary = new HashMap<>();
     int ranked = 0;
     for (U u : units) {
@@ -63,23 +110,7 @@ public class SplitPlanTest {
       }
       ranked += b.size();
     }
-    assertTrue("only a small part is ranked one by one: " + ranked, ranked < units.size() / 5);
-
-    // The reference: sort each class fully and cut at the apportioned counts.
-    Apportionment a = plan.apportionment();
-    for (int i = 0; i < a.classes().size(); i++) {
-      String cls = a.classes().get(i);
-      List<U> members = new ArrayList<>();
-      units.stream().filter(u -> u.cls().equals(cls)).forEach(members::add);
-      members.sort(Comparator.comparing(U::order, Long::compareUnsigned).thenComparing(U::tie, Long::compareUnsigned));
-      long[] counts = a.counts(i);
-      int pos = 0;
-      for (int j = 0; j < counts.length; j++) {
-        for (long k = 0; k < counts[j]; k++, pos++) {
-          assertEquals(cls + " rank " + pos, Integer.valueOf(j), bySplit.get(members.get(pos).id()));
-        }
-      }
-    }
+    return ranked;
   }
 
   @Test
