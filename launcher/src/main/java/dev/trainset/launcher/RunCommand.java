@@ -41,13 +41,13 @@ final class RunCommand implements Callable<Integer> {
       err.println(line);
       err.flush();
     });
-    BatchIngest.Settings settings = run.settings(lines::info);
-    BatchIngest.Plan plan = BatchIngest.plan(cfg, settings);
+    BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(lines::info, run.pipelineOptions()));
     long inputBytes = 0;
     for (org.apache.beam.sdk.io.fs.MatchResult.Metadata f : plan.files()) {
       inputBytes += f.sizeBytes();
     }
     PipelineOptions options = run.pipelineOptions(inputBytes);
+    BatchIngest.Settings settings = run.settings(lines::info, options);
     String start = "trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
         + " on " + options.getRunner().getSimpleName()
         + (run.defaultsToFlink(inputBytes)

@@ -147,7 +147,21 @@ final class RunOptions {
   }
 
   BatchIngest.Settings settings(Consumer<String> progress) {
+    return settings(progress, pipelineOptions());
+  }
+
+  /** The run's settings; the first pass runs in this JVM unless the runner is a remote Flink cluster. */
+  BatchIngest.Settings settings(Consumer<String> progress, PipelineOptions options) {
     return new BatchIngest.Settings(
-        overwrite, runId, date != null ? date : LocalDate.now(ZoneOffset.UTC), Trainset.version(), progress);
+        overwrite, runId, date != null ? date : LocalDate.now(ZoneOffset.UTC), Trainset.version(), progress, runsInThisJvm(options));
+  }
+
+  /** Whether the runner executes in the launcher's JVM: the DirectRunner, or Flink with {@code [local]} / {@code [auto]}. */
+  static boolean runsInThisJvm(PipelineOptions options) {
+    if (!options.getRunner().getSimpleName().equals("FlinkRunner")) {
+      return true;
+    }
+    String master = options.as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getFlinkMaster();
+    return master == null || master.equals("[local]") || master.equals("[auto]");
   }
 }

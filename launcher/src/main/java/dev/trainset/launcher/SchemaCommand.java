@@ -6,7 +6,7 @@ import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.batch.SchemaResolver;
 import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.pipelines.config.TrainsetException;
-import dev.trainset.transforms.io.FileFormat;
+import dev.trainset.pipelines.batch.BatchIngest;
 import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.schema.SchemaJson;
 import java.io.PrintWriter;
@@ -52,8 +52,8 @@ final class SchemaCommand implements Callable<Integer> {
       run.connectStorage(cfg);
       List<Metadata> files = Inputs.list(cfg.input().path());
       RunConfig.Format f = Formats.resolve(cfg.input(), files);
-      FileFormat ff = Formats.build(cfg.input(), f, files);
-      SchemaResolver.Resolved r = SchemaResolver.resolve(cfg, ff, files, OutputDir.of(scratch.toString()), run.pipelineOptions());
+      SchemaResolver.Resolved r =
+          BatchIngest.schema(cfg, files, run.pipelineOptions(), run.settings(line -> {}), OutputDir.of(scratch.toString()));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(SchemaJson.toJson(r.schema(), r.nulls()).toPrettyString());

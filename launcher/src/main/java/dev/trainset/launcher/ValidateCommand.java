@@ -1,13 +1,12 @@
 package dev.trainset.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.pipelines.batch.BatchIngest;
 import dev.trainset.pipelines.batch.Formats;
 import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.batch.SchemaResolver;
 import dev.trainset.pipelines.config.RunConfig;
-import dev.trainset.transforms.io.FileFormat;
-import dev.trainset.transforms.io.WriteSplits;
+import dev.trainset.transforms.slice.WriteSlice;
+import dev.trainset.transforms.split.SplitPlan;
 import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.prepare.Preparation;
 import java.io.PrintWriter;
@@ -41,10 +40,9 @@ final class ValidateCommand implements Callable<Integer> {
     BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(line -> {}));
     cfg = plan.config();
     RunConfig.Format format = Formats.resolve(cfg.input(), plan.files());
-    FileFormat fileFormat = Formats.build(cfg.input(), format, plan.files());
     try (ScratchDir scratch = new ScratchDir("trainset-validate-")) {
-      SchemaResolver.Resolved schema =
-          SchemaResolver.resolve(cfg, fileFormat, plan.files(), OutputDir.of(scratch.path().toString()), run.pipelineOptions());
+      BatchIngest.DryRun dry = BatchIngest.dryRun(plan, run.pipelineOptions(), run.settings(line -> {}), OutputDir.of(scratch.path().toString()));
+      SchemaResolver.Resolved schema = dry.schema();
       long bytes = plan.files().stream().mapToLong(Metadata::sizeBytes).sum();
       OutputDir dir = OutputDir.of(cfg.output().path());
       out.printf("run id:   %s%n", plan.runId());
@@ -53,7 +51,7 @@ final class ValidateCommand implements Callable<Integer> {
       for (ColumnSpec c : schema.schema().columns()) {
         out.printf("          %-30s %s%s%n", c.name(), c.describeType(), c.domain() == null ? "" : " " + c.domain());
       }
-      Preparation prep = BatchIngest.preparation(cfg, schema.schema());
+      Preparation prep = dry.preparation();
       out.printf("columns:  %s%s%n", String.join(", ", prep.output().names()), prep.hasLabel() ? " (label first)" : "");
       List<String> formats = new java.util.ArrayList<>();
       cfg.output().formats().forEach(f -> formats.add(f.configName()));
@@ -63,7 +61,7 @@ final class ValidateCommand implements Callable<Integer> {
       out.printf("output:   %s (%s; parquet compression %s)%n", dir.root(), String.join(", ", formats), cfg.output().compression().configName());
       for (String split : cfg.split().names()) {
         List<String> folders = new java.util.ArrayList<>();
-        cfg.output().formats().forEach(f -> folders.add(dir.path(WriteSplits.destination(split, f) + "/")));
+        cfg.output().formats().forEach(f -> folders.add(dir.path(WriteSlice.destination(split, f) + "/")));
         out.printf("          %s%n", String.join("  ", folders));
       }
       out.printf("          %s  %s  %s  %s  %s%n", dir.path("rejected/"), dir.path(OutputDir.MANIFEST), dir.path(BatchIngest.STATS_FILE), dir.path(BatchIngest.REPORT_FILE), dir.path(OutputDir.SUCCESS));
@@ -75,9 +73,8 @@ final class ValidateCommand implements Callable<Integer> {
         }
         out.printf("split:    %s, seed %d, %s%s%n", split.method().name().toLowerCase(java.util.Locale.ROOT), split.seed(), String.join(", ", fr),
             split.groupBy() == null ? "" : ", grouped by " + split.groupBy());
-        JsonNode splitPlan = BatchIngest.planSplit(cfg, fileFormat, plan.files(), schema.schema(), OutputDir.of(scratch.path().toString()), run.pipelineOptions());
-        if (splitPlan != null) {
-          printPlan(out, splitPlan, split.names());
+        if (dry.plan() != null) {
+          printPlan(out, dry.plan());
         } else {
           out.println("          (hash split: counts are known only after the run)");
         }
@@ -94,23 +91,23 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   /** The apportionment as a table: one line per class, one column per split, and the totals. */
-  static void printPlan(PrintWriter out, JsonNode plan, List<String> splits) {
-    String unit = plan.path("unit").asText("row");
-    StringBuilder head = new StringBuilder(String.format("          %-20s", unit.equals("group") ? "class (groups)" : "class (rows)"));
-    for (String s : splits) {
+  static void printPlan(PrintWriter out, SplitPlan plan) {
+    StringBuilder head =
+        new StringBuilder(String.format("          %-20s", plan.unitName().equals("group") ? "class (groups)" : "class (rows)"));
+    for (String s : plan.splits()) {
       head.append(String.format(" %12s", s));
     }
     out.println(head);
-    plan.path("apportionment").fields().forEachRemaining(e -> {
-      StringBuilder line = new StringBuilder(String.format("          %-20s", e.getKey()));
-      for (String s : splits) {
-        line.append(String.format(" %,12d", e.getValue().path(s).asLong()));
+    plan.apportionment().asMap().forEach((cls, counts) -> {
+      StringBuilder line = new StringBuilder(String.format("          %-20s", cls));
+      for (long n : counts) {
+        line.append(String.format(" %,12d", n));
       }
       out.println(line);
     });
     StringBuilder total = new StringBuilder(String.format("          %-20s", "total"));
-    for (String s : splits) {
-      total.append(String.format(" %,12d", plan.path("totals").path(s).asLong()));
+    for (long n : plan.totals()) {
+      total.append(String.format(" %,12d", n));
     }
     out.println(total);
   }
@@ -119,8 +116,8 @@ final class ValidateCommand implements Callable<Integer> {
     if (dir.list().isEmpty()) {
       return "the output folder is empty or absent: the run will create it";
     }
-    com.fasterxml.jackson.databind.JsonNode done = dir.completedManifest();
-    if (done != null && runId.equals(done.path("runId").asText())) {
+    dev.trainset.pipelines.batch.Manifest done = dir.completedManifest();
+    if (done != null && runId.equals(done.runId())) {
       return "the output already holds this run, complete: a run would do nothing";
     }
     if (dir.interruptedRun(runId)) {

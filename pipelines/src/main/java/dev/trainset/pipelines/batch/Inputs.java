@@ -2,6 +2,7 @@ package dev.trainset.pipelines.batch;
 
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.io.FileSlice;
+import dev.trainset.transforms.io.SliceInput;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
@@ -80,7 +81,8 @@ public final class Inputs {
 
   /** Opens a file as UTF-8 text, decompressed by its extension, on the launcher (headers and samples only). */
   public static Reader openText(Metadata file) throws IOException {
-    return FileSlice.whole(file.resourceId().toString()).openText();
+    return new java.io.InputStreamReader(
+        SliceInput.open(FileSlice.whole(0, file.resourceId().toString()), false, -1), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The name without compression extensions, lower case: {@code data.csv.gz} → {@code data.csv}. */

@@ -21,8 +21,8 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * --overwrite} does (only of a folder trainset wrote, keeping the cached inferred schemas), and small file writes.
  *
  * <pre>
- * OUT/data/part-*.parquet        the rows
- * OUT/rejected/rejected-*.jsonl  the records that were turned away, with source, position and reason
+ * OUT/data/parquet/part-*.parquet  the rows (one file per slice of the input)
+ * OUT/rejected/part-*.jsonl      the records that were turned away, with source, position and reason
  * OUT/manifest.json              what was read and written, with sizes, rows and sha256
  * OUT/_trainset/                 working files: inferred schemas (reused on re-runs), the list of written files
  * OUT/_SUCCESS                   empty, written last
@@ -36,8 +36,8 @@ public final class OutputDir {
   /** Written when a run starts: its run id, so an interrupted run can be recognised and redone. */
   public static final String RUN_MARKER = WORK + "run.json";
   static final String SCHEMA_CACHE_PREFIX = "schema-";
-  /** Where the rejected records are written before they are renamed into {@code rejected/}. */
-  public static final String REJECTED_TEMP = ".temp-trainset-rejected/";
+  /** The temporary folder of a run, {@code .temp-trainset-<run id>/}: its files until they are complete. */
+  public static final String TEMP_PREFIX = ".temp-trainset-";
 
   private final String root;
 
@@ -154,12 +154,12 @@ public final class OutputDir {
   }
 
   /** The manifest of a complete run (one with {@code _SUCCESS}) in this folder, or null. */
-  public com.fasterxml.jackson.databind.JsonNode completedManifest() {
+  public Manifest completedManifest() {
     if (!exists(SUCCESS) || !exists(MANIFEST)) {
       return null;
     }
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(read(MANIFEST));
+      return Manifest.parse(read(MANIFEST));
     } catch (IOException e) {
       return null;
     }

@@ -3,38 +3,35 @@ package dev.trainset.pipelines.batch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trainset.pipelines.config.RunConfig.Inference;
 import dev.trainset.pipelines.config.RunConfig;
+import dev.trainset.pipelines.config.RunConfig.Inference;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.io.FileFormat;
+import dev.trainset.transforms.io.FileSlice;
+import dev.trainset.transforms.io.RecordSource;
+import dev.trainset.transforms.io.SliceInput;
+import dev.trainset.transforms.parse.KindCounter;
 import dev.trainset.transforms.parse.SchemaAccumulator;
 import dev.trainset.transforms.parse.TableSchema;
-import dev.trainset.transforms.schema.InferSchema;
 import dev.trainset.transforms.schema.SchemaJson;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Finds the schema of a run before the main pipeline is built (Beam needs the row schema, and ParquetIO its Avro
- * schema, at construction):
+ * Finds a run's schema:
  *
  * <ul>
- *   <li>declared by the input (ARFF header): read from the first file, no pre-pass;
- *   <li>{@code schema.inference: full} (default): a first Beam job on the same runner summarises every file on the
- *       workers and combines the summaries; its result is written to {@code OUT/_trainset/schema-<fingerprint>.json}
- *       and reused by a re-run over the same inputs (same names, sizes and modification times) and settings;
+ *   <li>declared by the input (ARFF header): read from the first file;
+ *   <li>{@code schema.inference: full} (default): inferred by the first pass from every row ({@link #inferred}), and
+ *       kept in {@code OUT/_trainset/schema-<fingerprint>.json} for a re-run over the same inputs (same names, sizes
+ *       and modification times) and reading settings;
  *   <li>{@code sample}: the first {@code sampleRows} rows, read here; every column is then nullable.
  * </ul>
  *
@@ -48,8 +45,8 @@ public final class SchemaResolver {
 
   private SchemaResolver() {}
 
-  public static Resolved resolve(
-      RunConfig cfg, FileFormat format, List<Metadata> files, OutputDir out, PipelineOptions options) {
+  /** The schema when it is known before reading the input (declared, sampled, or cached); null when it must be inferred. */
+  public static Resolved known(RunConfig cfg, FileFormat format, List<Metadata> files, OutputDir out) {
     Resolved r;
     TableSchema declared = declared(format, files.get(0));
     if (declared != null) {
@@ -57,8 +54,25 @@ public final class SchemaResolver {
     } else if (cfg.schema().inference() == Inference.SAMPLE) {
       r = sample(format, files, cfg.schema().sampleRows());
     } else {
-      r = full(format, files, out, options);
+      r = cached(out, cacheName(format, files));
+      if (r == null) {
+        return null;
+      }
     }
+    return withOverrides(cfg, r);
+  }
+
+  /** The schema the first pass inferred, cached for re-runs. */
+  public static Resolved inferred(RunConfig cfg, FileFormat format, List<Metadata> files, OutputDir out, SchemaAccumulator acc) {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("rows", acc.records());
+    n.set("columns", SchemaJson.toJson(acc.toSchema(false), acc.nullCounts()));
+    out.write(cacheName(format, files), n.toString() + "\n", "application/json");
+    Resolved r = new Resolved(acc.toSchema(false), "inferred from all " + acc.records() + " rows", acc.records(), acc.nullCounts());
+    return withOverrides(cfg, r);
+  }
+
+  private static Resolved withOverrides(RunConfig cfg, Resolved r) {
     if (r.schema().size() == 0) {
       throw TrainsetException.data("input.path '" + cfg.input().path() + "': no columns found");
     }
@@ -80,48 +94,44 @@ public final class SchemaResolver {
   private static Resolved sample(FileFormat format, List<Metadata> files, long rows) {
     SchemaAccumulator acc = new SchemaAccumulator();
     long left = rows;
-    for (Metadata f : files) {
-      if (left <= 0) {
-        break;
-      }
-      try (Reader r = Inputs.openText(f)) {
-        left -= format.infer(f.resourceId().toString(), r, acc, left);
-      } catch (IOException e) {
-        // what could be read counts; the reading pass rejects the rest with its position
+    for (int f = 0; f < files.size() && left > 0; f++) {
+      String path = files.get(f).resourceId().toString();
+      FileSlice whole = FileSlice.whole(f, path);
+      KindCounter kinds = new KindCounter();
+      try (SliceInput in = SliceInput.open(whole, false, -1); RecordSource r = format.open(whole, in, null)) {
+        while (left > 0 && r.next()) {
+          if (!r.isBad()) {
+            r.countKinds(kinds, r.position());
+            left--;
+          }
+        }
+        kinds.into(acc, path, r.names());
+      } catch (IOException | RuntimeException e) {
+        // what could be read counts; the writing pass rejects the rest with its position
       }
     }
     return new Resolved(acc.toSchema(true), "inferred from a sample of " + acc.records() + " rows", acc.records(), acc.nullCounts());
   }
 
-  private static Resolved full(FileFormat format, List<Metadata> files, OutputDir out, PipelineOptions options) {
-    String cache = OutputDir.WORK + OutputDir.SCHEMA_CACHE_PREFIX + fingerprint(format, files) + ".json";
-    if (!out.exists(cache)) {
-      List<String> paths = new ArrayList<>();
-      files.forEach(f -> paths.add(f.resourceId().toString()));
-      Pipeline p = Pipeline.create(options);
-      p.apply("InferSchema", InferSchema.of(paths, format))
-          .apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(SchemaResolver::toJson))
-          .apply("WriteSchema", TextIO.write().to(out.path(cache)).withoutSharding());
-      BatchIngest.runToCompletion(p, "schema inference", null);
+  private static Resolved cached(OutputDir out, String name) {
+    if (!out.exists(name)) {
+      return null;
     }
     try {
-      JsonNode n = MAPPER.readTree(out.read(cache));
+      JsonNode n = MAPPER.readTree(out.read(name));
       TableSchema schema = SchemaJson.fromJson(n.get("columns"));
-      Map<String, Long> nulls = new java.util.HashMap<>();
+      Map<String, Long> nulls = new HashMap<>();
       for (JsonNode c : n.get("columns")) {
         nulls.put(c.get("name").asText(), c.path("nulls").asLong());
       }
       return new Resolved(schema, "inferred from all " + n.get("rows").asLong() + " rows", n.get("rows").asLong(), nulls);
-    } catch (IOException e) {
-      throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the inferred schema " + cache + ": " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      return null; // an unreadable cache: infer again
     }
   }
 
-  static String toJson(SchemaAccumulator acc) {
-    ObjectNode n = MAPPER.createObjectNode();
-    n.put("rows", acc.records());
-    n.set("columns", SchemaJson.toJson(acc.toSchema(false), acc.nullCounts()));
-    return n.toString();
+  private static String cacheName(FileFormat format, List<Metadata> files) {
+    return OutputDir.WORK + OutputDir.SCHEMA_CACHE_PREFIX + fingerprint(format, files) + ".json";
   }
 
   /** Changes when the inputs (names, sizes, modification times) or the reading settings change. */
@@ -134,5 +144,4 @@ public final class SchemaResolver {
       throw new IllegalStateException(e);
     }
   }
-
 }

@@ -3,7 +3,8 @@ package dev.trainset.pipelines.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.transforms.io.OutputFormat;
-import dev.trainset.transforms.io.parquet.ParquetRowSink.Codec;
+import dev.trainset.transforms.io.SlicePlanner;
+import dev.trainset.transforms.io.parquet.ParquetRowWriter.Codec;
 import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.CsvSettings;
 import dev.trainset.transforms.parse.JsonSettings;
@@ -72,8 +73,9 @@ public record RunConfig(
    * @param format the format, or null to take it from the file extension
    * @param csv CSV settings; a null delimiter means "sniff it"
    * @param json JSON settings
+   * @param sliceBytes about how many bytes of a big file one worker reads at a time ({@code input.sliceSize})
    */
-  public record Input(String path, Format format, CsvSettings csv, JsonSettings json) {}
+  public record Input(String path, Format format, CsvSettings csv, JsonSettings json, long sliceBytes) {}
 
   public record SchemaSettings(Inference inference, long sampleRows, Map<String, ColumnType> columns) {}
 
@@ -139,16 +141,20 @@ public record RunConfig(
     ConfigNode root = ConfigNode.root(tree);
     root.allowOnly(ROOT_KEYS.toArray(new String[0]));
 
-    ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json");
+    ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json", "sliceSize");
     String path = StoragePaths.normalize("input.path", in.requiredString("path"));
     Format format = in.enumValue("format", Format.class, null);
 
     ConfigNode csv = in.object("csv").allowOnly("delimiter", "header", "quote", "escape", "columns", "missing", "trim");
+    if (csv.has("escape") && csv.string("escape", null) != null) {
+      throw TrainsetException.config(
+          csv.key() + ".escape", "escape characters are not read (RFC 4180 CSV, parsed with FastCSV, doubles quotes inside quoted fields instead)");
+    }
     CsvSettings csvSettings =
         new CsvSettings(
             delimiter(csv),
             singleChar(csv, "quote", '"'),
-            csv.has("escape") ? singleChar(csv, "escape", '\\') : null,
+            null,
             csv.bool("header", true),
             csv.strings("columns", List.of()),
             new LinkedHashSet<>(csv.strings("missing", new ArrayList<>(CsvSettings.DEFAULT_MISSING))),
@@ -222,7 +228,7 @@ public record RunConfig(
     double maxRejected = root.fraction("maxRejectedFraction", DEFAULT_MAX_REJECTED_FRACTION);
     StorageSettings storage = StorageSettings.from(root.object("storage"));
     return new RunConfig(
-        new Input(path, format, csvSettings, jsonSettings), schema, prepare, split, output, maxRejected, storage, tree);
+        new Input(path, format, csvSettings, jsonSettings, sliceSize(in)), schema, prepare, split, output, maxRejected, storage, tree);
   }
 
   private static Preparation.Settings prepare(ConfigNode root) {
@@ -372,6 +378,14 @@ public record RunConfig(
   }
 
 
+  private static long sliceSize(ConfigNode in) {
+    long b = in.bytes("sliceSize", SlicePlanner.DEFAULT_SLICE_BYTES);
+    if (b < 64 * 1024) {
+      throw TrainsetException.config("input.sliceSize", "expected at least 64KB, got " + b + " bytes");
+    }
+    return b;
+  }
+
   private static Character delimiter(ConfigNode csv) {
     String d = csv.string("delimiter", null);
     if (d == null || d.equalsIgnoreCase("auto")) {
@@ -409,7 +423,7 @@ public record RunConfig(
   /** This configuration with other input and output paths (after templates such as {@code {date}} are filled in). */
   public RunConfig withPaths(String inputPath, String outputPath) {
     return new RunConfig(
-        new Input(inputPath, input.format(), input.csv(), input.json()),
+        new Input(inputPath, input.format(), input.csv(), input.json(), input.sliceBytes()),
         schema,
         prepare,
         split,

@@ -1,21 +1,17 @@
 package dev.trainset.pipelines.export;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.pipelines.batch.BatchIngest;
+import dev.trainset.pipelines.batch.Jobs;
+import dev.trainset.pipelines.batch.Manifest;
 import dev.trainset.pipelines.batch.OutputDir;
+import dev.trainset.pipelines.batch.ResultFile;
 import dev.trainset.pipelines.config.TrainsetException;
-import dev.trainset.transforms.io.DescribeFiles;
 import dev.trainset.transforms.io.OutputFormat;
-import dev.trainset.transforms.io.RowFileSink;
-import dev.trainset.transforms.io.WriteSplits;
-import dev.trainset.transforms.io.csv.SageMakerCsvSink;
-import dev.trainset.transforms.io.json.JsonLinesSink;
-import dev.trainset.transforms.io.parquet.ReadParquetRows;
+import dev.trainset.transforms.io.RowWriters;
+import dev.trainset.transforms.io.WrittenFile;
+import dev.trainset.transforms.io.csv.SageMakerCsvWriter;
+import dev.trainset.transforms.io.parquet.ParquetRowWriter;
 import dev.trainset.transforms.parse.TableSchema;
-import dev.trainset.transforms.schema.SchemaJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +21,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,20 +29,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.schemas.SchemaCoder;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.transforms.Combine;
 
 /**
  * {@code trainset export}: copies a complete training set (a folder with {@code manifest.json} and {@code _SUCCESS})
@@ -55,8 +43,8 @@ import org.apache.beam.sdk.values.Row;
  *   <li>Files in a format the source has are copied byte for byte; each is hashed while it is copied and must match
  *       the sha256 and size in the source manifest, or the export stops (exit 3) before {@code _SUCCESS}.
  *   <li>Other formats ({@code sagemaker-csv}, {@code jsonl}, or text compression {@code gzip}/{@code none}) are made
- *       from the source's Parquet files, after those are checked the same way, by a Beam job that reads them and
- *       writes through the same sinks as {@code trainset run} (temporary files, then renames).
+ *       from the source's Parquet files, after those are checked the same way, by a Beam job that reads each file once
+ *       and writes it in every format asked for ({@link ConvertFiles}; temporary files, then renames).
  *   <li>{@code mltable} writes an Azure ML {@code MLTable} per split over the exported Parquet files.
  *   <li>{@code stats.json} and {@code report.html} are copied; {@code rejected/} is not (it holds raw input records,
  *       not training data).
@@ -71,7 +59,6 @@ import org.apache.beam.sdk.values.Row;
 public final class Export {
   public static final String ALREADY_COMPLETE = BatchIngest.ALREADY_COMPLETE;
   public static final String MLTABLE = "mltable";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final List<String> COPIED_AS_IS = List.of(BatchIngest.STATS_FILE, BatchIngest.REPORT_FILE);
 
   private Export() {}
@@ -94,10 +81,14 @@ public final class Export {
    * @param converted files written by the conversion job
    */
   public record Result(
-      String status, String exportId, String source, String output, int copied, int kept, int converted, long bytes, JsonNode manifest, Duration duration) {}
+      String status, String exportId, String source, String output, int copied, int kept, int converted, long bytes, Manifest manifest, Duration duration) {}
 
   /** What one exported output is made from. */
-  private record Target(String split, String format, String folder, String compression, JsonNode sourceOutput, boolean convert) {}
+  private record Target(String split, OutputFormat format, String compression, Manifest.Output sourceOutput, boolean convert) {
+    String name() {
+      return split + "/" + format.folder();
+    }
+  }
 
   public static Result run(Settings s, PipelineOptions options) {
     Instant started = Instant.now();
@@ -106,7 +97,7 @@ public final class Export {
     if (src.root().equals(dst.root())) {
       throw TrainsetException.config("--to", "the destination is the source folder " + src.root());
     }
-    JsonNode manifest = src.completedManifest();
+    Manifest manifest = src.completedManifest();
     if (manifest == null) {
       throw TrainsetException.data(
           "--from '" + src.root() + "' is not a complete training set (no " + OutputDir.MANIFEST + " and " + OutputDir.SUCCESS + ")");
@@ -117,8 +108,7 @@ public final class Export {
     } catch (IOException e) {
       throw TrainsetException.data("--from '" + src.root() + "': cannot read " + OutputDir.MANIFEST + " (" + e.getMessage() + ")");
     }
-    List<String> splits = new ArrayList<>();
-    manifest.path("splits").fieldNames().forEachRemaining(splits::add);
+    List<String> splits = manifest.splitNames();
     if (splits.isEmpty()) {
       throw TrainsetException.data("--from '" + src.root() + "': the manifest lists no splits");
     }
@@ -126,8 +116,8 @@ public final class Export {
     String exportId = sha256((manifestSha + "|" + req.formats + "|" + req.textCompression).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     String marker = "export-" + exportId;
 
-    JsonNode done = dst.completedManifest();
-    if (done != null && exportId.equals(done.path("export").path("id").asText())) {
+    Manifest done = dst.completedManifest();
+    if (done != null && done.export() != null && exportId.equals(done.export().id())) {
       return new Result(ALREADY_COMPLETE, exportId, src.root(), dst.root(), 0, 0, 0, 0, done, Duration.between(started, Instant.now()));
     }
     boolean resume = dst.interruptedRun(marker);
@@ -140,20 +130,20 @@ public final class Export {
 
     List<Target> targets = targets(manifest, splits, req);
     Counts counts = new Counts();
-    Map<String, ArrayNode> files = new LinkedHashMap<>();
+    Map<String, List<Manifest.FileEntry>> files = new LinkedHashMap<>();
     // Source files read and checked against the manifest: a Parquet file that is both copied and converted is read
     // once for the check.
     java.util.Set<String> verified = new java.util.HashSet<>();
     for (Target t : targets) {
-      ArrayNode list = files.computeIfAbsent(t.split + "/" + t.folder, k -> MAPPER.createArrayNode());
-      for (JsonNode f : t.sourceOutput.path("files")) {
-        String rel = t.sourceOutput.path("name").asText() + "/" + fileName(f);
+      List<Manifest.FileEntry> list = files.computeIfAbsent(t.name(), k -> new ArrayList<>());
+      for (Manifest.FileEntry f : t.sourceOutput.files()) {
+        String rel = t.sourceOutput.name() + "/" + f.fileName();
         if (t.convert) {
           if (verified.add(rel)) {
             verify(src.path(rel), f);
           }
         } else {
-          String to = dst.path(t.split + "/" + t.folder + "/" + fileName(f));
+          String to = dst.path(t.name() + "/" + f.fileName());
           if (resume && matches(to, f)) {
             counts.kept++;
           } else {
@@ -161,12 +151,8 @@ public final class Export {
             verified.add(rel);
             counts.copied++;
           }
-          counts.bytes += f.path("bytes").asLong();
-          list.addObject()
-              .put("path", to)
-              .put("rows", f.path("rows").asLong())
-              .put("bytes", f.path("bytes").asLong())
-              .put("sha256", f.path("sha256").asText());
+          counts.bytes += f.bytes();
+          list.add(new Manifest.FileEntry(to, f.rows(), f.bytes(), f.sha256()));
         }
       }
     }
@@ -174,7 +160,7 @@ public final class Export {
 
     List<Target> conversions = targets.stream().filter(t -> t.convert).toList();
     if (!conversions.isEmpty()) {
-      convert(manifest, splits, conversions, src, dst, options, files, counts, s.progress());
+      convert(manifest, conversions, src, dst, options, files, counts, exportId, s.progress());
     }
     for (String name : COPIED_AS_IS) {
       if (src.exists(name)) {
@@ -186,65 +172,59 @@ public final class Export {
       }
     }
 
-    ObjectNode out = manifest.deepCopy();
-    ArrayNode outputs = out.putArray("outputs");
+    List<Manifest.Output> outputs = new ArrayList<>();
+    Map<String, Manifest.SplitInfo> splitInfo = new LinkedHashMap<>();
     for (String split : splits) {
-      ArrayNode splitOutputs = ((ObjectNode) out.path("splits").path(split)).putArray("outputs");
+      List<Manifest.Output> splitOutputs = new ArrayList<>();
       for (Target t : targets) {
         if (!t.split.equals(split)) {
           continue;
         }
-        ObjectNode o = MAPPER.createObjectNode();
-        OutputFormat f = OutputFormat.parse(t.format);
-        o.put("name", t.split + "/" + t.folder);
-        o.put("path", dst.path(t.split + "/" + t.folder + "/"));
-        o.put("format", t.format);
-        o.put("contentType", f.contentType());
-        o.put("compression", t.compression);
-        ArrayNode fl = files.get(t.split + "/" + t.folder);
+        List<Manifest.FileEntry> fl = new ArrayList<>(files.get(t.name()));
+        fl.sort(Comparator.comparing(Manifest.FileEntry::path));
         long rows = 0;
-        for (JsonNode x : fl) {
-          rows += x.path("rows").asLong();
+        for (Manifest.FileEntry x : fl) {
+          rows += x.rows();
         }
-        o.put("rows", rows);
-        o.set("files", sorted(fl));
-        o.put("split", split);
-        outputs.add(o);
-        splitOutputs.add(o);
+        splitOutputs.add(
+            new Manifest.Output(
+                t.name(), dst.path(t.name() + "/"), t.format.configName(), t.format.contentType(), t.compression, rows, fl, split, null));
       }
+      Manifest.SplitInfo si = manifest.splits().get(split);
       if (req.mltable) {
-        String text = BatchIngest.mlTable(OutputFormat.PARQUET.folder());
-        dst.write(split + "/" + BatchIngest.MLTABLE_FILE, text, "application/yaml");
+        String text = mlTable(OutputFormat.PARQUET.folder());
+        String file = split + "/" + BatchIngest.MLTABLE_FILE;
+        dst.write(file, text, "application/yaml");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("name", split + "/" + BatchIngest.MLTABLE_FILE);
-        o.put("split", split);
-        o.put("path", dst.path(split + "/"));
-        o.put("format", MLTABLE);
-        o.put("contentType", "application/yaml");
-        o.put("rows", out.path("splits").path(split).path("rows").asLong());
-        o.put("dataFrom", split + "/" + OutputFormat.PARQUET.folder());
-        o.putArray("files").addObject().put("path", dst.path(split + "/" + BatchIngest.MLTABLE_FILE)).put("bytes", bytes.length).put("sha256", sha256(bytes));
-        outputs.add(o);
-        splitOutputs.add(o);
+        splitOutputs.add(
+            new Manifest.Output(
+                file, dst.path(split + "/"), MLTABLE, "application/yaml", null, si.rows(),
+                List.of(new Manifest.FileEntry(dst.path(file), null, bytes.length, sha256(bytes))), split,
+                split + "/" + OutputFormat.PARQUET.folder()));
       }
+      outputs.addAll(splitOutputs);
+      splitInfo.put(split, new Manifest.SplitInfo(si.rows(), si.classCounts(), splitOutputs));
     }
-    ObjectNode ex = out.putObject("export");
-    ex.put("id", exportId);
-    ex.put("source", src.root());
-    ex.put("sourceManifestSha256", manifestSha);
-    ArrayNode fs = ex.putArray("formats");
-    req.formats.forEach(fs::add);
-    if (req.textCompression != null) {
-      ex.put("textCompression", req.textCompression);
-    }
-    ex.put("exportedAt", started.toString());
-    ex.put("version", s.version());
-    dst.write(OutputDir.MANIFEST, BatchIngest.pretty(out), "application/json");
+    Manifest out =
+        manifest.withOutputs(
+            outputs, splitInfo,
+            new Manifest.Export(exportId, src.root(), manifestSha, req.formats, req.textCompression, started.toString(), s.version()));
+    dst.write(OutputDir.MANIFEST, out.toJson(), "application/json");
     dst.write(OutputDir.SUCCESS, "", "text/plain");
     return new Result(
         "succeeded", exportId, src.root(), dst.root(), counts.copied, counts.kept, counts.converted, counts.bytes, out,
         Duration.between(started, Instant.now()));
+  }
+
+  /** Azure ML's MLTable over the Parquet files of one split (paths relative to the split folder). */
+  public static String mlTable(String parquetFolder) {
+    return "$schema: https://azuremlschemas.azureedge.net/latest/MLTable.schema.json\n"
+        + "type: mltable\n"
+        + "paths:\n"
+        + "  - pattern: ./" + parquetFolder + "/*.parquet\n"
+        + "transformations:\n"
+        + "  - read_parquet:\n"
+        + "      include_path_column: false\n";
   }
 
   private static final class Counts {
@@ -257,12 +237,11 @@ public final class Export {
   /** The formats asked for, checked against what the source can give. */
   private record Request(List<String> formats, String textCompression, boolean mltable) {}
 
-  static Request request(JsonNode manifest, List<String> asked, String textCompression) {
+  static Request request(Manifest manifest, List<String> asked, String textCompression) {
     List<String> have = new ArrayList<>();
-    for (JsonNode o : manifest.path("outputs")) {
-      String f = o.path("format").asText();
-      if (o.has("split") && !have.contains(f)) {
-        have.add(f);
+    for (Manifest.Output o : manifest.outputs()) {
+      if (o.split() != null && !have.contains(o.format())) {
+        have.add(o.format());
       }
     }
     List<String> formats = new ArrayList<>();
@@ -297,120 +276,127 @@ public final class Export {
     return new Request(List.copyOf(formats), textCompression, mltable);
   }
 
-  private static List<Target> targets(JsonNode manifest, List<String> splits, Request req) {
+  private static List<Target> targets(Manifest manifest, List<String> splits, Request req) {
     List<Target> out = new ArrayList<>();
     for (String split : splits) {
       for (String format : req.formats) {
         OutputFormat f = OutputFormat.parse(format);
-        JsonNode same = null;
-        JsonNode parquet = null;
-        for (JsonNode o : manifest.path("splits").path(split).path("outputs")) {
-          if (o.path("format").asText().equals(format)) {
-            same = o;
-          }
-          if (o.path("format").asText().equals(OutputFormat.PARQUET.configName())) {
-            parquet = o;
-          }
-        }
+        Manifest.Output same = manifest.output(split, format);
+        Manifest.Output parquet = manifest.output(split, OutputFormat.PARQUET.configName());
         boolean text = f != OutputFormat.PARQUET;
-        if (same != null && (!text || req.textCompression == null || req.textCompression.equals(same.path("compression").asText()))) {
-          out.add(new Target(split, format, f.folder(), same.path("compression").asText(), same, false));
+        if (same != null && (!text || req.textCompression == null || req.textCompression.equals(same.compression()))) {
+          out.add(new Target(split, f, same.compression(), same, false));
         } else if (parquet == null) {
           throw TrainsetException.config(
               "--format", format + " is not in the source, and without the source's Parquet files it cannot be made");
         } else {
           String compression = req.textCompression == null ? "none" : req.textCompression;
-          out.add(new Target(split, format, f.folder(), compression, parquet, true));
+          out.add(new Target(split, f, compression, parquet, true));
         }
       }
     }
     return out;
   }
 
-  /** Converts the source's Parquet files to the formats the source lacks, with a Beam job. */
+  /** Converts the source's Parquet files to the formats the source lacks, with a Beam job: each file is read once. */
   private static void convert(
-      JsonNode manifest, List<String> splits, List<Target> conversions, OutputDir src, OutputDir dst, PipelineOptions options,
-      Map<String, ArrayNode> files, Counts counts, Consumer<String> progress) {
-    TableSchema schema = SchemaJson.fromJson(manifest.path("columns").path("output"));
-    boolean hasLabel = !manifest.path("columns").path("label").isNull() && manifest.path("columns").has("label");
+      Manifest manifest, List<Target> conversions, OutputDir src, OutputDir dst, PipelineOptions options,
+      Map<String, List<Manifest.FileEntry>> files, Counts counts, String exportId, Consumer<String> progress) {
+    TableSchema schema = manifest.columns().schema();
+    boolean hasLabel = manifest.columns().label() != null;
     List<OutputFormat> formats = new ArrayList<>();
     String compression = conversions.get(0).compression;
     for (Target t : conversions) {
-      OutputFormat f = OutputFormat.parse(t.format);
-      if (!formats.contains(f)) {
-        formats.add(f);
+      if (!formats.contains(t.format)) {
+        formats.add(t.format);
       }
     }
-    boolean gzip = compression.equals("gzip");
-    WriteSplits write = WriteSplits.to(dst.root(), splits);
-    for (OutputFormat f : formats) {
-      RowFileSink sink;
-      if (f == OutputFormat.SAGEMAKER_CSV) {
-        List<String> problems = SageMakerCsvSink.problems(schema, hasLabel);
-        if (!problems.isEmpty()) {
-          throw TrainsetException.config("--format", problems.get(0));
+    if (formats.contains(OutputFormat.SAGEMAKER_CSV)) {
+      List<String> problems = SageMakerCsvWriter.problems(schema, hasLabel);
+      if (!problems.isEmpty()) {
+        throw TrainsetException.config("--format", problems.get(0));
+      }
+    }
+    List<String> splits = new ArrayList<>();
+    List<ConvertFiles.Source> sources = new ArrayList<>();
+    for (Target t : conversions) {
+      if (!splits.contains(t.split)) {
+        splits.add(t.split);
+        for (Manifest.FileEntry f : t.sourceOutput.files()) {
+          sources.add(new ConvertFiles.Source(src.path(t.split + "/" + OutputFormat.PARQUET.folder() + "/" + f.fileName()), t.split));
         }
-        sink = SageMakerCsvSink.of(schema, hasLabel, gzip);
-      } else {
-        sink = new JsonLinesSink(schema.names(), gzip);
       }
       // A resumed export redoes its conversions: clear what an interrupted attempt left in their folders.
-      for (String split : splits) {
-        deleteAll(dst, split + "/" + f.folder() + "/");
-      }
-      write = write.withFormat(f, sink, gzip ? f.extension() + ".gz" : f.extension());
+      deleteAll(dst, t.name() + "/");
     }
     progress.accept("converting " + splits.size() + " splits to " + formats.stream().map(OutputFormat::configName).toList());
-    Pipeline p = Pipeline.create(options);
-    PCollectionList<KV<Integer, Row>> parts = PCollectionList.empty(p);
-    for (int i = 0; i < splits.size(); i++) {
-      String split = splits.get(i);
-      List<String> parquet = new ArrayList<>();
-      for (Target t : conversions) {
-        if (t.split.equals(split)) {
-          for (JsonNode f : t.sourceOutput.path("files")) {
-            String path = src.path(split + "/" + OutputFormat.PARQUET.folder() + "/" + fileName(f));
-            if (!parquet.contains(path)) {
-              parquet.add(path);
-            }
-          }
-        }
+    if (!sources.isEmpty()) {
+      String temp = OutputDir.TEMP_PREFIX + "export-" + exportId + "/";
+      String result = OutputDir.WORK + "export-result.b64";
+      RowWriters writers = new RowWriters(formats, ParquetRowWriter.Codec.SNAPPY, ParquetRowWriter.DEFAULT_ROW_GROUP_BYTES, compression.equals("gzip"));
+      Pipeline p = Pipeline.create(options);
+      p.apply("ConvertFiles", new ConvertFiles(sources, schema, hasLabel, formats, writers, dst.path(temp)))
+          .apply("Collect", Combine.globally(new CollectFn()))
+          .setCoder(ConvertFiles.resultCoder())
+          .apply("WriteResult", ResultFile.to(ConvertFiles.Converted.class, dst.path(result)));
+      Jobs.runToCompletion(p, "export");
+      ConvertFiles.Converted converted;
+      try {
+        converted = ResultFile.read(ConvertFiles.Converted.class, dst.read(result));
+      } catch (IOException e) {
+        throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the export job's result: " + e.getMessage(), e);
       }
-      if (parquet.isEmpty()) {
-        continue;
-      }
-      int index = i;
-      PCollection<Row> rows = p.apply("ReadParquet[" + split + "]", ReadParquetRows.of(parquet, schema));
-      parts = parts.and(
-          rows.apply("WithSplit[" + split + "]", WithKeys.<Integer, Row>of(index))
-              .setCoder(KvCoder.of(VarIntCoder.of(), SchemaCoder.of(rows.getSchema()))));
-    }
-    String results = OutputDir.WORK + "export-results";
-    parts.apply("AllSplits", Flatten.pCollections())
-        .apply("WriteSplits", write)
-        .apply("DescribeFiles", DescribeFiles.create())
-        .apply("WriteResults", TextIO.write().to(dst.path(results)).withSuffix(".jsonl").withoutSharding());
-    BatchIngest.runToCompletion(p, "export", null);
-    try {
-      for (String line : dst.read(results + ".jsonl").split("\n")) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = MAPPER.readTree(line);
-        ArrayNode list = files.computeIfAbsent(n.get("output").asText(), k -> MAPPER.createArrayNode());
-        list.addObject()
-            .put("path", n.get("path").asText())
-            .put("rows", n.get("rows").asLong())
-            .put("bytes", n.get("bytes").asLong())
-            .put("sha256", n.get("sha256").asText());
+      List<ResourceId> from = new ArrayList<>();
+      List<ResourceId> to = new ArrayList<>();
+      for (WrittenFile f : converted.files) {
+        String name = f.path().substring(f.path().lastIndexOf(".part-") + 1);
+        String finalPath = dst.path(f.output() + "/" + name);
+        from.add(FileSystems.matchNewResource(f.path(), false));
+        to.add(FileSystems.matchNewResource(finalPath, false));
+        files.computeIfAbsent(f.output(), k -> new ArrayList<>()).add(new Manifest.FileEntry(finalPath, f.rows(), f.bytes(), f.sha256()));
         counts.converted++;
-        counts.bytes += n.get("bytes").asLong();
+        counts.bytes += f.bytes();
       }
-    } catch (IOException e) {
-      throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the export job's results: " + e.getMessage(), e);
+      try {
+        FileSystems.rename(from, to, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      } catch (IOException e) {
+        throw new TrainsetException(TrainsetException.INTERNAL, "cannot move the converted files into " + dst.root() + ": " + e.getMessage(), e);
+      }
+      dst.removeTemporary(temp);
     }
     for (Target t : conversions) {
-      files.computeIfAbsent(t.split + "/" + t.folder, k -> MAPPER.createArrayNode());
+      files.computeIfAbsent(t.name(), k -> new ArrayList<>());
+    }
+  }
+
+  static final class CollectFn extends Combine.CombineFn<WrittenFile, ConvertFiles.Converted, ConvertFiles.Converted> {
+    @Override
+    public ConvertFiles.Converted createAccumulator() {
+      return new ConvertFiles.Converted();
+    }
+
+    @Override
+    public ConvertFiles.Converted addInput(ConvertFiles.Converted acc, WrittenFile f) {
+      acc.files.add(f);
+      return acc;
+    }
+
+    @Override
+    public ConvertFiles.Converted mergeAccumulators(Iterable<ConvertFiles.Converted> accs) {
+      ConvertFiles.Converted out = new ConvertFiles.Converted();
+      accs.forEach(a -> out.files.addAll(a.files));
+      return out;
+    }
+
+    @Override
+    public ConvertFiles.Converted extractOutput(ConvertFiles.Converted acc) {
+      return acc;
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<ConvertFiles.Converted> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry r, org.apache.beam.sdk.coders.Coder<WrittenFile> in) {
+      return ConvertFiles.resultCoder();
     }
   }
 
@@ -429,7 +415,7 @@ public final class Export {
   }
 
   /** Copies one file, hashing it on the way; a file that does not match the manifest is removed and fails the export. */
-  private static void copy(String from, String to, JsonNode expected) {
+  private static void copy(String from, String to, Manifest.FileEntry expected) {
     ResourceId dest = FileSystems.matchNewResource(to, false);
     deleteIfExists(dest);
     Hash h;
@@ -439,26 +425,26 @@ public final class Export {
     } catch (IOException e) {
       throw TrainsetException.data("cannot copy " + from + " to " + to + ": " + e.getMessage());
     }
-    if (!h.sha256.equals(expected.path("sha256").asText()) || h.bytes != expected.path("bytes").asLong()) {
+    if (!h.sha256.equals(expected.sha256()) || h.bytes != expected.bytes()) {
       deleteIfExists(dest);
       throw mismatch(from, h.sha256, h.bytes, expected);
     }
   }
 
   /** Reads a source file and checks it against the manifest (for files that are converted, not copied). */
-  private static void verify(String path, JsonNode expected) {
+  private static void verify(String path, Manifest.FileEntry expected) {
     Hash h = hash(path);
     if (h == null) {
       throw TrainsetException.data("--from: " + path + " is listed in the manifest but cannot be read");
     }
-    if (!h.sha256.equals(expected.path("sha256").asText()) || h.bytes != expected.path("bytes").asLong()) {
+    if (!h.sha256.equals(expected.sha256()) || h.bytes != expected.bytes()) {
       throw mismatch(path, h.sha256, h.bytes, expected);
     }
   }
 
-  private static boolean matches(String path, JsonNode expected) {
+  private static boolean matches(String path, Manifest.FileEntry expected) {
     Hash h = hash(path);
-    return h != null && h.bytes == expected.path("bytes").asLong() && h.sha256.equals(expected.path("sha256").asText());
+    return h != null && h.bytes == expected.bytes() && h.sha256.equals(expected.sha256());
   }
 
   private record Hash(String sha256, long bytes) {}
@@ -487,10 +473,10 @@ public final class Export {
     return new Hash(HexFormat.of().formatHex(d.digest()), n);
   }
 
-  private static TrainsetException mismatch(String path, String sha, long bytes, JsonNode expected) {
+  private static TrainsetException mismatch(String path, String sha, long bytes, Manifest.FileEntry expected) {
     return TrainsetException.data(
         path + ": " + bytes + " bytes with sha256 " + sha.substring(0, 12) + "..., but the manifest lists "
-            + expected.path("bytes").asLong() + " bytes with sha256 " + expected.path("sha256").asText().substring(0, Math.min(12, expected.path("sha256").asText().length()))
+            + expected.bytes() + " bytes with sha256 " + expected.sha256().substring(0, Math.min(12, expected.sha256().length()))
             + "...: the training set changed or is damaged; nothing was exported (no " + OutputDir.SUCCESS + ")");
   }
 
@@ -515,22 +501,8 @@ public final class Export {
     return "application/octet-stream";
   }
 
-  private static String fileName(JsonNode file) {
-    String p = file.path("path").asText();
-    return p.substring(p.lastIndexOf('/') + 1);
-  }
-
-  private static ArrayNode sorted(ArrayNode files) {
-    List<JsonNode> l = new ArrayList<>();
-    files.forEach(l::add);
-    l.sort((a, b) -> a.path("path").asText().compareTo(b.path("path").asText()));
-    ArrayNode out = MAPPER.createArrayNode();
-    l.forEach(out::add);
-    return out;
-  }
-
   private static String quote(String s) {
-    return MAPPER.getNodeFactory().textNode(s).toString();
+    return new com.fasterxml.jackson.databind.ObjectMapper().getNodeFactory().textNode(s).toString();
   }
 
   private static MessageDigest digest() {

@@ -1,16 +1,14 @@
 package dev.trainset.transforms.io;
 
-import dev.trainset.transforms.parse.RecordTyper;
-import dev.trainset.transforms.parse.SchemaAccumulator;
 import dev.trainset.transforms.parse.TableSchema;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
 
 /**
- * A file format trainset reads: how to infer a schema from a source, how to read typed records from it, and, for
- * formats that declare one (ARFF), the declared schema. Implementations are immutable settings holders; readers and
- * parsers are created per source.
+ * A file format trainset reads: whether its records are lines (so a file may be cut into slices), the schema a file
+ * declares (ARFF), and how to read the records of a slice. Implementations are immutable settings holders; readers are
+ * made per slice.
  */
 public interface FileFormat extends Serializable {
   /** The name users write in configuration ({@code csv}, {@code arff}, {@code json}, {@code jsonl}). */
@@ -21,33 +19,21 @@ public interface FileFormat extends Serializable {
     return null;
   }
 
-  /**
-   * Feeds up to {@code limit} records of a source into the accumulator; returns how many were read. Bad records are
-   * skipped here (they are rejected, with their reason, by the reading pass).
-   */
-  long infer(String source, Reader reader, SchemaAccumulator into, long limit) throws IOException;
-
-  /** Opens a source for typed reading. */
-  TypedSource open(String source, Reader reader, RecordTyper typer) throws IOException;
+  /** Whether every record starts on a new line, so a file can be cut between lines. */
+  boolean lineRecords();
 
   /**
-   * How files of this format may be cut on line boundaries for parallel reading: the quote and escape bytes to track
-   * ({@code -1} for none), or null when they may not be cut (ARFF, JSON documents).
+   * The quote byte whose count tells whether a cut between lines is safe (CSV: a quoted field may hold line breaks,
+   * so the quotes before a cut must pair up), or -1.
    */
-  default Slicing slicing() {
-    return null;
+  default int quoteByte() {
+    return -1;
   }
 
-  /** The column names a slice after the first needs (CSV: the header), read from the start of the file. */
-  default java.util.List<String> header(Reader reader) throws IOException {
-    return java.util.List.of();
-  }
-
-  /** This format reading a slice that starts at line {@code firstLine}, after the file's header. */
-  default FileFormat forSlice(java.util.List<String> header, long firstLine) {
-    throw new UnsupportedOperationException(name() + " files are read whole");
-  }
-
-  /** Quote and escape bytes that matter when cutting files on line boundaries. */
-  record Slicing(int quote, int escape) implements Serializable {}
+  /**
+   * Opens the records of a slice.
+   *
+   * @param schema the schema {@link RecordSource#type} types by, or null when only source fields are needed (inference)
+   */
+  RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException;
 }

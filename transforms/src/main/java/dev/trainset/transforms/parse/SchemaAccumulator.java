@@ -153,6 +153,30 @@ public final class SchemaAccumulator implements Serializable {
     }
   }
 
+  /** Counts records a {@link KindCounter} saw. */
+  public void addRecords(long n) {
+    records += n;
+  }
+
+  /** Adds one column's tallies (from a {@link KindCounter}), as {@link #merge} would. */
+  public void addColumn(
+      String name, String source, long firstPosition, int firstIndex, int kinds, int elementKinds, boolean lists,
+      boolean scalars, long nulls, long present) {
+    Stats o = new Stats();
+    o.firstSource = source;
+    o.firstPosition = firstPosition;
+    o.firstIndex = firstIndex;
+    o.kinds = kinds;
+    o.elementKinds = elementKinds;
+    o.lists = lists;
+    o.scalars = scalars;
+    o.nulls = nulls;
+    o.present = present;
+    SchemaAccumulator one = new SchemaAccumulator();
+    one.columns.put(name, o);
+    merge(one);
+  }
+
   public SchemaAccumulator merge(SchemaAccumulator other) {
     records += other.records;
     for (Map.Entry<String, Stats> e : other.columns.entrySet()) {

@@ -65,30 +65,9 @@ public final class Values {
           .optionalEnd()
           .toFormatter(Locale.ROOT);
 
-  /** The inference kind of a non-missing text value. */
+  /** The inference kind of a non-missing text value ({@link TextNumbers#kind}). */
   public static int kindOf(String s) {
-    int n = s.length();
-    if (n == 0) {
-      return KIND_STRING;
-    }
-    char c = s.charAt(0);
-    if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.') {
-      if (isLong(s)) {
-        return KIND_LONG;
-      }
-      if (isDecimal(s)) {
-        return KIND_DOUBLE;
-      }
-      if (n >= 10 && parseTimestamp(s) != null) {
-        return KIND_TIMESTAMP;
-      }
-      return KIND_STRING;
-    }
-    if ((c == 't' || c == 'T' || c == 'f' || c == 'F')
-        && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
-      return KIND_BOOLEAN;
-    }
-    return KIND_STRING;
+    return TextNumbers.kind(s.toCharArray(), 0, s.length());
   }
 
   /** The inference kind of a JSON scalar as Jackson reads it (Long, Double, Boolean, String). */
@@ -132,69 +111,11 @@ public final class Values {
   }
 
   static boolean isLong(String s) {
-    int n = s.length();
-    int i = 0;
-    char c0 = s.charAt(0);
-    if (c0 == '-' || c0 == '+') {
-      i = 1;
-    }
-    if (i >= n || n - i > 19) {
-      return false;
-    }
-    for (int j = i; j < n; j++) {
-      char c = s.charAt(j);
-      if (c < '0' || c > '9') {
-        return false;
-      }
-    }
-    if (n - i < 19) {
-      return true;
-    }
-    try {
-      Long.parseLong(s);
-      return true;
-    } catch (NumberFormatException e) {
-      return false;
-    }
+    return TextNumbers.isLong(s.toCharArray(), 0, s.length());
   }
 
   static boolean isDecimal(String s) {
-    int n = s.length();
-    int i = 0;
-    char c0 = s.charAt(0);
-    if (c0 == '-' || c0 == '+') {
-      i++;
-    }
-    int digits = 0;
-    while (i < n && Character.isDigit(s.charAt(i))) {
-      i++;
-      digits++;
-    }
-    if (i < n && s.charAt(i) == '.') {
-      i++;
-      while (i < n && Character.isDigit(s.charAt(i))) {
-        i++;
-        digits++;
-      }
-    }
-    if (digits == 0) {
-      return false;
-    }
-    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-      i++;
-      if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-        i++;
-      }
-      int expDigits = 0;
-      while (i < n && Character.isDigit(s.charAt(i))) {
-        i++;
-        expDigits++;
-      }
-      if (expDigits == 0) {
-        return false;
-      }
-    }
-    return i == n;
+    return TextNumbers.isDecimal(s.toCharArray(), 0, s.length());
   }
 
   /** Parses an ISO-8601 date or date-time; returns null when the text is not one. */
@@ -332,15 +253,15 @@ public final class Values {
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
       return Long.toString((long) d);
     }
+    double a = Math.abs(d);
+    if (a >= 1e-3 && a < 1e7) {
+      return Double.toString(d); // already plain here, and without trailing zeros (d is not integral)
+    }
     return new java.math.BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
   }
 
   private static IllegalArgumentException mismatch(ColumnSpec column, Object value) {
-    String shown = String.valueOf(value);
-    if (shown.length() > 60) {
-      shown = shown.substring(0, 57) + "...";
-    }
-    return new IllegalArgumentException(
-        "column '" + column.name() + "': expected " + column.describeType() + ", got '" + shown + "'");
+    return BadValue.mismatch(column, value);
   }
+
 }

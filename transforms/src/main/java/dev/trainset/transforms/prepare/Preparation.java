@@ -4,6 +4,7 @@ import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.JsonText;
 import dev.trainset.transforms.parse.TableSchema;
+import dev.trainset.transforms.parse.TypedRow;
 import dev.trainset.transforms.parse.Values;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -103,6 +104,7 @@ public final class Preparation implements Serializable {
   private final Object[] fills;
   private final int[] encoding; // per prepared column: 0 as is, 1 one-hot, 2 ordinal; null when nothing is encoded
   private final List<String>[] categories;
+  private final Map<String, Integer>[] categoryIndex;
 
   private Preparation(
       TableSchema input,
@@ -127,6 +129,17 @@ public final class Preparation implements Serializable {
     this.fills = fills;
     this.encoding = encoding;
     this.categories = categories;
+    @SuppressWarnings("unchecked")
+    Map<String, Integer>[] idx = new Map[categories.length];
+    for (int k = 0; k < categories.length; k++) {
+      if (categories[k] != null) {
+        idx[k] = new java.util.HashMap<>();
+        for (int c = 0; c < categories[k].size(); c++) {
+          idx[k].putIfAbsent(categories[k].get(c), c);
+        }
+      }
+    }
+    this.categoryIndex = idx;
   }
 
   /** Identity: every column, unchanged. */
@@ -302,64 +315,112 @@ public final class Preparation implements Serializable {
     return hasLabel;
   }
 
-  /**
-   * Prepares one row.
-   *
-   * @param values typed values aligned with the input schema
-   * @return values aligned with the output schema
-   * @throws Rejected when the row is turned away
-   */
-  public Object[] apply(Object[] values) {
-    Object[] out = new Object[sources.length];
-    for (int k = 0; k < sources.length; k++) {
-      Object v = values[sources[k]];
-      if (k == 0 && hasLabel && v != null && !labelMap.isEmpty()) {
-        v = mapLabel(v);
-      }
-      if (v == null) {
-        switch (policies[k]) {
-          case DROP:
-            throw new Rejected(
-                k == 0 && hasLabel
-                    ? "label '" + output.column(0).name() + "' is missing"
-                    : "column '" + output.column(k).name() + "' is missing (missing policy: drop)");
-          case FILL:
-            v = fills[k];
-            break;
-          default:
-            break;
-        }
-      }
-      out[k] = v;
-    }
-    return encoding == null ? out : encode(out);
+  /** The input column an output column (before encoding) takes its value from. */
+  public int source(int preparedColumn) {
+    return sources[preparedColumn];
   }
 
-  private Object[] encode(Object[] prepared) {
-    Object[] out = new Object[output.size()];
+  /** The input column of the label, or -1. */
+  public int labelSource() {
+    return hasLabel ? sources[0] : -1;
+  }
+
+  /**
+   * Prepares one row into {@code out} (the output schema), taking the label already prepared ({@link
+   * #prepareLabel}, which callers memoise per label value).
+   *
+   * @throws Rejected when the row is turned away
+   */
+  public void apply(TypedRow in, TypedRow out, Object preparedLabel) {
     int j = 0;
-    for (int k = 0; k < prepared.length; k++) {
-      Object v = prepared[k];
-      if (encoding[k] == 0) {
-        out[j++] = v;
+    for (int k = 0; k < sources.length; k++) {
+      if (k == 0 && hasLabel) {
+        out.setValue(0, output.column(0), preparedLabel);
+        j = 1;
         continue;
       }
-      List<String> cats = categories[k];
-      int index = v == null ? -1 : cats.indexOf(v);
-      if (v != null && index < 0) {
-        throw new Rejected(
-            "column '" + input.column(sources[k]).name() + "' value '" + v + "' is not among its categories " + cats
-                + (encoding[k] == 1 ? " (output.oneHot)" : " (output.ordinal)"));
+      int src = sources[k];
+      boolean missing = in.isNull(src);
+      if (missing && policies[k] == MissingPolicy.DROP) {
+        throw new Rejected("column '" + input.column(src).name() + "' is missing (missing policy: drop)");
       }
-      if (encoding[k] == 1) {
-        for (int c = 0; c < cats.size(); c++) {
-          out[j++] = v == null ? null : (Object) (c == index ? 1L : 0L);
+      int enc = encoding == null ? 0 : encoding[k];
+      if (enc == 0) {
+        if (missing && policies[k] == MissingPolicy.FILL) {
+          out.setValue(j, output.column(j), fills[k]);
+        } else {
+          out.copy(in, src, j);
         }
+        j++;
+        continue;
+      }
+      Object v = missing && policies[k] == MissingPolicy.FILL ? fills[k] : in.getObject(src);
+      List<String> cats = categories[k];
+      Integer index = v == null ? null : categoryIndex[k].get(v);
+      if (v != null && index == null) {
+        throw new Rejected(
+            "column '" + input.column(src).name() + "' value '" + v + "' is not among its categories " + cats
+                + (enc == 1 ? " (output.oneHot)" : " (output.ordinal)"));
+      }
+      if (enc == 1) {
+        for (int c = 0; c < cats.size(); c++) {
+          if (v == null) {
+            out.setNull(j++);
+          } else {
+            out.setLong(j++, c == index ? 1L : 0L);
+          }
+        }
+      } else if (v == null) {
+        out.setNull(j++);
       } else {
-        out[j++] = v == null ? null : (Object) (long) index;
+        out.setLong(j++, index);
       }
     }
-    return out;
+  }
+
+  /**
+   * The prepared label for a typed label value (null when missing): mapped by {@code label.map}.
+   *
+   * @throws Rejected when the row is turned away for its label
+   */
+  public Object prepareLabel(Object v) {
+    if (v != null && !labelMap.isEmpty()) {
+      v = mapLabel(v);
+    }
+    if (v == null && policies[0] == MissingPolicy.DROP) {
+      throw new Rejected("label '" + output.column(0).name() + "' is missing");
+    }
+    return v;
+  }
+
+  /** The prepared (pre-encoding) column of an input column, or -1 when the column is not kept. */
+  public int preparedIndexOf(int inputColumn) {
+    for (int k = 0; k < sources.length; k++) {
+      if (sources[k] == inputColumn) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether a missing value in this prepared column rejects the row (policy drop). */
+  public boolean dropsMissing(int preparedColumn) {
+    return policies[preparedColumn] == MissingPolicy.DROP;
+  }
+
+  /** The fill constant of a prepared column (null when its missing values are not filled). */
+  public Object fill(int preparedColumn) {
+    return policies[preparedColumn] == MissingPolicy.FILL ? fills[preparedColumn] : null;
+  }
+
+  /** The categories a prepared column is encoded by (one-hot or ordinal), or null. */
+  public List<String> categories(int preparedColumn) {
+    return encoding == null || encoding[preparedColumn] == 0 ? null : categories[preparedColumn];
+  }
+
+  /** How many input columns the preparation keeps (the label included), before encoding. */
+  public int preparedColumns() {
+    return sources.length;
   }
 
   private Object mapLabel(Object v) {
@@ -417,14 +478,21 @@ public final class Preparation implements Serializable {
   /** A setting that does not fit the data; {@link #key()} is the configuration key. */
   public static final class InvalidSetting extends IllegalArgumentException {
     private final String key;
+    private final String problem;
 
     public InvalidSetting(String key, String problem) {
       super(key + ": " + problem);
       this.key = key;
+      this.problem = problem;
     }
 
     public String key() {
       return key;
+    }
+
+    /** What is wrong, without the key. */
+    public String problem() {
+      return problem;
     }
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trainset.transforms.io.parquet.AvroSchemas;
 import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.TableSchema;
@@ -15,8 +14,8 @@ import java.util.Map;
 
 /**
  * The JSON form of a schema, as written to {@code schema.json} and the manifest: a list of columns with {@code name},
- * {@code type} (boolean, long, double, timestamp, string), {@code list}, {@code nullable}, the {@code parquetName}
- * when Parquet needs a different one, and {@code domain} for nominal columns.
+ * {@code type} (boolean, long, double, timestamp, string), {@code list}, {@code nullable}, and {@code domain} for
+ * nominal columns.
  */
 public final class SchemaJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -25,7 +24,6 @@ public final class SchemaJson {
 
   public static ArrayNode toJson(TableSchema schema, Map<String, Long> nulls) {
     ArrayNode cols = MAPPER.createArrayNode();
-    List<String> parquetNames = AvroSchemas.fieldNames(schema);
     for (int i = 0; i < schema.size(); i++) {
       ColumnSpec c = schema.column(i);
       ObjectNode n = cols.addObject();
@@ -35,9 +33,6 @@ public final class SchemaJson {
         n.put("list", true);
       }
       n.put("nullable", c.nullable());
-      if (!parquetNames.get(i).equals(c.name())) {
-        n.put("parquetName", parquetNames.get(i));
-      }
       if (c.domain() != null) {
         ArrayNode d = n.putArray("domain");
         c.domain().forEach(d::add);

@@ -211,8 +211,29 @@ public final class Apportionment implements java.io.Serializable {
     return out;
   }
 
+  /** The tie-break of (seed, class, split): fixed by the seed alone, never by the data's order. */
   private static long tie(long seed, String cls, int split) {
-    return RowHash.mix(RowHash.ofText(cls, split), seed);
+    byte[] b = cls.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    long h = word(split ^ 0x9E3779B97F4A7C15L, b.length, 5);
+    int i = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      long w = 0;
+      for (int k = 0; k < 8; k++) {
+        w |= (b[i + k] & 0xFFL) << (8 * k);
+      }
+      h = word(h, w, 0);
+    }
+    long w = 0;
+    for (int k = 0; i + k < b.length; k++) {
+      w |= (b[i + k] & 0xFFL) << (8 * k);
+    }
+    return ValueHash.mix(ValueHash.fmix(word(h, w, 0)), seed);
+  }
+
+  private static long word(long h, long w, int tag) {
+    long k = ValueHash.fmix(w * 0xC2B2AE3D27D4EB4FL + tag);
+    h ^= k;
+    return Long.rotateLeft(h, 27) * 0x9E3779B97F4A7C15L + 0x52dce729L;
   }
 
   public List<String> classes() {

@@ -1,108 +1,54 @@
 package dev.trainset.transforms.split;
 
-import dev.trainset.transforms.io.ReadRecords;
 import java.util.HashMap;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.Row;
 
 /**
- * The leakage check: how many distinct feature vectors (every column but the label) occur in more than one split,
- * and how many rows carry them. Each row becomes one 64-bit hash of its features plus its split (collisions are
- * possible but vanishingly rare below billions of rows); hashes are grouped into {@link #SHARDS} shards by their top
- * bits, and each shard counts its own hashes in a map. So 12 bytes per row move, a worker holds one shard's distinct
- * hashes (1/1024 of them), and no runner handles one key per row (the DirectRunner is very slow at that). Outputs
- * {@code {"kind":"leakage","featureVectors":…,"rows":…}}.
- *
- * <p>After an {@link ExactSplit} whose order key is a hash of the features, {@link #skipRowsInOneSplit} lets only the
- * rows that can leak through: those of the few buckets that are a boundary in some class, or that classes send to
- * different splits (1.5–2.5% of the rows for 80/10/10 in the tests); the counts are the same.
+ * The leakage check: how many distinct feature vectors occur in more than one split, and how many rows carry them.
+ * Input: {@code KV<shard, KV<feature key, split>>} for every row that may leak (the writing pass leaves out rows of
+ * buckets an exact split keeps in one split). Keys are grouped into {@link #SHARDS} shards by their top bits and each
+ * shard counts its own keys, so 12 bytes per candidate move, a worker holds 1/1024 of the keys, and no runner handles
+ * one key per row. Output: one {@code KV<vectors, rows>} (zeros when nothing leaks). Feature keys are 64-bit hashes:
+ * collisions are possible but vanishingly rare below billions of rows.
  */
-public final class CountLeakage extends PTransform<PCollection<KV<Integer, Row>>, PCollection<String>> {
-  private final int featuresFrom;
-  private final PCollectionView<SplitPlan> plan;
-  private final SerializableFunction<Row, Long> order;
+public final class CountLeakage
+    extends PTransform<PCollection<KV<Integer, KV<Long, Integer>>>, PCollection<KV<Long, Long>>> {
+  public static final int SHARDS = 1024;
 
-  private CountLeakage(int featuresFrom, PCollectionView<SplitPlan> plan, SerializableFunction<Row, Long> order) {
-    this.featuresFrom = featuresFrom;
-    this.plan = plan;
-    this.order = order;
+  private CountLeakage() {}
+
+  public static CountLeakage create() {
+    return new CountLeakage();
   }
 
-  /** @param featuresFrom the first feature column (1 when column 0 is the label) */
-  public static CountLeakage of(int featuresFrom) {
-    return new CountLeakage(featuresFrom, null, null);
-  }
-
-  /**
-   * Checks only the rows of buckets that are not {@link SplitPlan#inOneSplit in one split}. Exact only when {@code
-   * order} is the order key the plan split the rows by and depends on the features alone (with the seed): rows with
-   * equal features then fall in one bucket, and a bucket in one split cannot hold a leaked feature vector.
-   */
-  public CountLeakage skipRowsInOneSplit(PCollectionView<SplitPlan> plan, SerializableFunction<Row, Long> order) {
-    return new CountLeakage(featuresFrom, plan, order);
+  /** The shard of a feature key. */
+  public static int shard(long featureKey) {
+    return (int) (featureKey >>> 54);
   }
 
   @Override
-  public PCollection<String> expand(PCollection<KV<Integer, Row>> rows) {
-    ParDo.SingleOutput<KV<Integer, Row>, KV<Integer, KV<Long, Integer>>> key = ParDo.of(new KeyFn(featuresFrom, plan, order));
-    return rows.apply("FeatureHash", plan == null ? key : key.withSideInputs(plan))
-        .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(VarLongCoder.of(), VarIntCoder.of())))
+  public PCollection<KV<Long, Long>> expand(PCollection<KV<Integer, KV<Long, Integer>>> candidates) {
+    return candidates
         .apply("GroupShards", GroupByKey.create())
         .apply("LeakedPerShard", ParDo.of(new ShardFn()))
         .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()))
-        .apply("Total", Combine.globally(new SumPairs()).withoutDefaults())
-        .apply("ToJson", ParDo.of(new ToJsonFn()))
-        .setCoder(StringUtf8Coder.of());
-  }
-
-  public static final int SHARDS = 1024;
-
-  /** The counter of rows that went through the check (in {@link ReadRecords#METRICS_NAMESPACE}). */
-  public static final String CHECKED = "leakageRowsChecked";
-
-  /** KV<shard, KV<feature hash, split>>, for the rows that can leak (all of them without a plan). */
-  static final class KeyFn extends DoFn<KV<Integer, Row>, KV<Integer, KV<Long, Integer>>> {
-    private final int from;
-    private final PCollectionView<SplitPlan> plan;
-    private final SerializableFunction<Row, Long> order;
-    private final Counter checked = Metrics.counter(ReadRecords.METRICS_NAMESPACE, CHECKED);
-
-    KeyFn(int from, PCollectionView<SplitPlan> plan, SerializableFunction<Row, Long> order) {
-      this.from = from;
-      this.plan = plan;
-      this.order = order;
-    }
-
-    @ProcessElement
-    public void process(@Element KV<Integer, Row> e, ProcessContext c) {
-      if (plan != null && c.sideInput(plan).inOneSplit(SplitHistogram.bucket(order.apply(e.getValue())))) {
-        return;
-      }
-      checked.inc();
-      long h = RowHash.of(e.getValue(), from, 0x1eaca9eL);
-      c.output(KV.of((int) (h >>> 54), KV.of(h, e.getKey())));
-    }
+        .apply("Total", Combine.globally(new SumPairs()))
+        .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()));
   }
 
   /** Per shard: the feature vectors seen in more than one split, and their rows: KV<vectors, rows>. */
   static final class ShardFn extends DoFn<KV<Integer, Iterable<KV<Long, Integer>>>, KV<Long, Long>> {
     @ProcessElement
     public void process(@Element KV<Integer, Iterable<KV<Long, Integer>>> shard, OutputReceiver<KV<Long, Long>> out) {
-      // hash -> (row count << 8) | split bit mask
+      // feature key -> (row count << 8) | split bit mask
       HashMap<Long, Long> seen = new HashMap<>();
       for (KV<Long, Integer> e : shard.getValue()) {
         seen.merge(e.getKey(), (1L << 8) | (1L << e.getValue()), (a, b) -> (((a >>> 8) + (b >>> 8)) << 8) | ((a | b) & 0xFF));
@@ -147,13 +93,6 @@ public final class CountLeakage extends PTransform<PCollection<KV<Integer, Row>>
     @Override
     public KV<Long, Long> extractOutput(long[] acc) {
       return KV.of(acc[0], acc[1]);
-    }
-  }
-
-  static final class ToJsonFn extends DoFn<KV<Long, Long>, String> {
-    @ProcessElement
-    public void process(@Element KV<Long, Long> e, OutputReceiver<String> out) {
-      out.output("{\"kind\":\"leakage\",\"featureVectors\":" + e.getKey() + ",\"rows\":" + e.getValue() + "}");
     }
   }
 }

@@ -9,66 +9,43 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The exact split of every class, as rank ranges over the units of that class sorted by their seeded order key.
+ * The exact split of every class, decided before any row is written, from a histogram of units per (class, bucket)
+ * counted by an earlier pass.
  *
- * <p>The algorithm (no step holds a class in one place):
+ * <p>The order of a class's units: by bucket (the top {@link #BITS} bits of the unit's seeded order key, a hash of its
+ * features), then by position in the input (slice, then record). Split {@code j} takes the ranks {@code [B_j,
+ * B_j+1)} of that order, where {@code B} are the cumulative counts of the {@link Apportionment}. So:
  *
- * <ol>
- *   <li>{@link SplitHistogram}: units per (class, top 10 bits of the order key), built by a combine.
- *   <li>{@link Apportionment}: units per (class, split), exact (floor or ceil of each share).
- *   <li>Within a class, units sorted by (order, tieBreak) take ranks 0…n-1; split {@code j} takes the ranks {@code
- *       [B_j, B_j+1)} where {@code B} are the cumulative counts of the apportionment, in split order. A bucket whose
- *       rank range lies inside one split's range is <em>decided</em>: its units go there without being ranked. At
- *       most (splits − 1) buckets per class contain a boundary; only their units are ranked, by {@link #rankBucket}.
- * </ol>
+ * <ul>
+ *   <li>a bucket whose ranks lie inside one split's range is <em>decided</em>: its units go there whatever their
+ *       position;
+ *   <li>at most {@code splits − 1} buckets per class hold a cut; a unit there takes its rank in the bucket from the
+ *       number of the bucket's units in earlier slices ({@link #sliceOffsets}, counted by the same pass) plus those
+ *       before it in its own slice.
+ * </ul>
  *
- * Membership depends only on the units' keys, the seed and the fractions: not on bundles, workers or runners.
+ * Membership depends only on the input (its rows and their order), the seed and the fractions: not on bundles, workers
+ * or runners, and no unit waits for another.
  */
 public final class SplitPlan implements Serializable {
-  /** {@link #assign} result for a unit that must be ranked: {@code -(1 + boundaryId)}. */
+  private static final long serialVersionUID = 2L;
+  public static final int BITS = 12;
+  public static final int BUCKETS = 1 << BITS;
+  /** What a run's manifest records as the order the split uses. */
+  public static final String ORDER = "bucket" + BITS + "-then-input-order (" + ValueHash.VERSION + ")";
+
   private final List<String> splits;
   private final List<BigDecimal> fractions;
   private final long seed;
+  private final String unitName;
   private final Apportionment apportionment;
   private final Map<String, Integer> classIndex;
-  private final long[][] bucketStart; // per class, rank of the first unit of each bucket (BUCKETS + 1 entries)
-  private final int[][] decided; // per class, per bucket: split index, or -1 for a boundary bucket
-  private final long[][] boundaries; // per class: cumulative counts B_1..B_S
-  private final boolean[] oneSplit; // per bucket: every class with units in it sends them all to the same split
-
-  private SplitPlan(
-      List<String> splits,
-      List<BigDecimal> fractions,
-      long seed,
-      Apportionment apportionment,
-      long[][] bucketStart,
-      int[][] decided,
-      long[][] boundaries) {
-    this.splits = splits;
-    this.fractions = fractions;
-    this.seed = seed;
-    this.apportionment = apportionment;
-    this.classIndex = new HashMap<>();
-    for (int i = 0; i < apportionment.classes().size(); i++) {
-      classIndex.put(apportionment.classes().get(i), i);
-    }
-    this.bucketStart = bucketStart;
-    this.decided = decided;
-    this.boundaries = boundaries;
-    this.oneSplit = new boolean[SplitHistogram.BUCKETS];
-    for (int b = 0; b < SplitHistogram.BUCKETS; b++) {
-      int split = -2;
-      boolean one = true;
-      for (int i = 0; i < decided.length && one; i++) {
-        if (bucketStart[i][b + 1] == bucketStart[i][b]) {
-          continue;
-        }
-        one = decided[i][b] >= 0 && (split == -2 || split == decided[i][b]);
-        split = decided[i][b];
-      }
-      oneSplit[b] = one;
-    }
-  }
+  private final int[][] cutBucket; // per class, per cut j: the bucket holding rank B_j (BUCKETS: after the last)
+  private final long[][] cutOffset; // per class, per cut j: units of that bucket before the cut
+  private final Map<Long, Integer> boundaryIds; // (class << BITS | bucket) -> id, for buckets a cut falls inside
+  private final int[] boundaryClass;
+  private final int[] boundaryBucket;
+  private final boolean[] oneSplit;
 
   /** A class with fewer units than there are splits. */
   public static final class TooFewUnits extends RuntimeException {
@@ -77,12 +54,43 @@ public final class SplitPlan implements Serializable {
     }
   }
 
+  private SplitPlan(
+      List<String> splits, List<BigDecimal> fractions, long seed, String unitName, Apportionment apportionment,
+      int[][] cutBucket, long[][] cutOffset, Map<Long, Integer> boundaryIds, boolean[] oneSplit) {
+    this.splits = List.copyOf(splits);
+    this.fractions = List.copyOf(fractions);
+    this.seed = seed;
+    this.unitName = unitName;
+    this.apportionment = apportionment;
+    this.classIndex = new HashMap<>();
+    for (int i = 0; i < apportionment.classes().size(); i++) {
+      classIndex.put(apportionment.classes().get(i), i);
+    }
+    this.cutBucket = cutBucket;
+    this.cutOffset = cutOffset;
+    this.boundaryIds = boundaryIds;
+    this.boundaryClass = new int[boundaryIds.size()];
+    this.boundaryBucket = new int[boundaryIds.size()];
+    boundaryIds.forEach((k, id) -> {
+      boundaryClass[id] = (int) (k >>> BITS);
+      boundaryBucket[id] = (int) (k & (BUCKETS - 1));
+    });
+    this.oneSplit = oneSplit;
+  }
+
+  public static int bucket(long order) {
+    return (int) (order >>> (64 - BITS));
+  }
+
   /**
+   * @param histogram units per class and bucket, over the whole input
    * @throws TooFewUnits when a class has fewer units than splits and {@code allowEmptySplitClasses} is false
    */
   public static SplitPlan of(
-      SplitHistogram histogram, List<String> splits, List<BigDecimal> fractions, long seed, boolean allowEmptySplitClasses, String unitName) {
-    TreeMap<String, Long> classCounts = histogram.classCounts();
+      Map<String, long[]> histogram, List<String> splits, List<BigDecimal> fractions, long seed,
+      boolean allowEmptySplitClasses, String unitName) {
+    TreeMap<String, Long> classCounts = new TreeMap<>();
+    histogram.forEach((cls, b) -> classCounts.put(cls, Arrays.stream(b).sum()));
     if (!allowEmptySplitClasses) {
       for (Map.Entry<String, Long> e : classCounts.entrySet()) {
         if (e.getValue() < splits.size()) {
@@ -96,82 +104,168 @@ public final class SplitPlan implements Serializable {
     Apportionment a = Apportionment.compute(classCounts, fractions, seed);
     int c = a.classes().size();
     int s = splits.size();
-    long[][] starts = new long[c][];
-    int[][] decided = new int[c][];
-    long[][] bounds = new long[c][];
+    int[][] cutBucket = new int[c][s - 1];
+    long[][] cutOffset = new long[c][s - 1];
+    Map<Long, Integer> ids = new java.util.LinkedHashMap<>();
+    int[][] decided = new int[c][BUCKETS];
     for (int i = 0; i < c; i++) {
+      long[] buckets = histogram.get(a.classes().get(i));
       long[] counts = a.counts(i);
-      bounds[i] = new long[s];
       long cum = 0;
-      for (int j = 0; j < s; j++) {
+      for (int j = 0; j < s - 1; j++) {
         cum += counts[j];
-        bounds[i][j] = cum;
+        // the bucket holding rank cum (the first unit of split j+1)
+        long start = 0;
+        int b = 0;
+        while (b < BUCKETS && start + buckets[b] <= cum) {
+          start += buckets[b];
+          b++;
+        }
+        cutBucket[i][j] = b;
+        cutOffset[i][j] = cum - start;
+        if (b < BUCKETS && cutOffset[i][j] > 0) {
+          ids.putIfAbsent(((long) i << BITS) | b, ids.size());
+        }
       }
-      long[] buckets = histogram.buckets(a.classes().get(i));
-      starts[i] = new long[SplitHistogram.BUCKETS + 1];
-      decided[i] = new int[SplitHistogram.BUCKETS];
-      for (int b = 0; b < SplitHistogram.BUCKETS; b++) {
-        starts[i][b + 1] = starts[i][b] + buckets[b];
-        long first = starts[i][b];
-        long last = starts[i][b + 1] - 1;
-        int js = splitOfRank(bounds[i], first);
-        decided[i][b] = buckets[b] == 0 || js == splitOfRank(bounds[i], last) ? js : -1;
-      }
-    }
-    return new SplitPlan(List.copyOf(splits), List.copyOf(fractions), seed, a, starts, decided, bounds);
-  }
-
-  private static int splitOfRank(long[] bounds, long rank) {
-    for (int j = 0; j < bounds.length; j++) {
-      if (rank < bounds[j]) {
-        return j;
+      for (int b = 0; b < BUCKETS; b++) {
+        decided[i][b] = decide(cutBucket[i], cutOffset[i], b, ids.containsKey(((long) i << BITS) | b));
       }
     }
-    return bounds.length - 1;
+    boolean[] oneSplit = new boolean[BUCKETS];
+    for (int b = 0; b < BUCKETS; b++) {
+      int split = -2;
+      boolean one = true;
+      for (int i = 0; i < c && one; i++) {
+        if (histogram.get(a.classes().get(i))[b] == 0) {
+          continue;
+        }
+        one = decided[i][b] >= 0 && (split == -2 || split == decided[i][b]);
+        split = decided[i][b];
+      }
+      oneSplit[b] = one;
+    }
+    return new SplitPlan(splits, fractions, seed, unitName, a, cutBucket, cutOffset, ids, oneSplit);
   }
 
-  /**
-   * The split of a unit whose bucket is decided (≥ 0), or {@code -(1 + boundaryId)} when the unit must be ranked
-   * within its bucket ({@link #rankBucket}).
-   */
-  public int assign(String cls, long order) {
+  /** The split of every unit of a bucket, or -1 when a cut falls inside it. */
+  private static int decide(int[] cutBucket, long[] cutOffset, int b, boolean boundary) {
+    if (boundary) {
+      return -1;
+    }
+    int split = 0;
+    for (int j = 0; j < cutBucket.length; j++) {
+      if (cutBucket[j] < b || (cutBucket[j] == b && cutOffset[j] == 0)) {
+        split++;
+      }
+    }
+    return split;
+  }
+
+  /** The index of a class, or -1 when the plan did not count it. */
+  public int classIndex(String cls) {
     Integer i = classIndex.get(cls);
-    if (i == null) {
-      throw new IllegalStateException("class '" + cls + "' was not counted by the split histogram");
-    }
-    int b = SplitHistogram.bucket(order);
-    int d = decided[i][b];
-    return d >= 0 ? d : -(1 + i * SplitHistogram.BUCKETS + b);
+    return i == null ? -1 : i;
+  }
+
+  /** Buckets a cut falls inside, over all classes: the units whose rank in their bucket decides their split. */
+  public int boundaries() {
+    return boundaryIds.size();
   }
 
   /**
-   * Splits for the units of one boundary bucket.
-   *
-   * @param boundaryId from {@link #assign}: {@code -(result) - 1}
-   * @param orders the units' order keys
-   * @param ties the units' tie-break keys
-   * @return the split of each unit, in the given positions
+   * The split of a unit of class {@code cls} in bucket {@code bucket}, or {@code -(1 + boundary id)} when its rank in
+   * the bucket decides it ({@link #rankedSplit}).
    */
-  public int[] rankBucket(int boundaryId, long[] orders, long[] ties) {
-    int i = boundaryId / SplitHistogram.BUCKETS;
-    int b = boundaryId % SplitHistogram.BUCKETS;
-    Integer[] idx = new Integer[orders.length];
-    for (int k = 0; k < idx.length; k++) {
-      idx[k] = k;
+  public int assign(int cls, int bucket) {
+    Integer id = boundaryIds.get(((long) cls << BITS) | bucket);
+    if (id != null) {
+      return -(1 + id);
     }
-    Arrays.sort(idx, (x, y) -> SplitUnit.compare(orders[x], ties[x], orders[y], ties[y]));
-    int[] out = new int[orders.length];
-    for (int r = 0; r < idx.length; r++) {
-      out[idx[r]] = splitOfRank(boundaries[i], bucketStart[i][b] + r);
+    return decide(cutBucket[cls], cutOffset[cls], bucket, false);
+  }
+
+  /** The split of the unit of rank {@code rank} (0-based, input order) in a boundary bucket. */
+  public int rankedSplit(int boundaryId, long rank) {
+    int cls = boundaryClass[boundaryId];
+    int b = boundaryBucket[boundaryId];
+    int split = 0;
+    for (int j = 0; j < cutBucket[cls].length; j++) {
+      if (cutBucket[cls][j] < b || (cutBucket[cls][j] == b && cutOffset[cls][j] <= rank)) {
+        split++;
+      }
+    }
+    return split;
+  }
+
+  /**
+   * Where each slice's units of each boundary bucket start: {@code offsets[s][id]} = the units of boundary {@code id}
+   * in slices before {@code s}.
+   *
+   * @param perSlice per slice (in slice order), units per class and bucket
+   */
+  public long[][] sliceOffsets(List<Map<String, long[]>> perSlice) {
+    long[][] out = new long[perSlice.size()][boundaries()];
+    long[] running = new long[boundaries()];
+    for (int s = 0; s < perSlice.size(); s++) {
+      out[s] = running.clone();
+      Map<String, long[]> h = perSlice.get(s);
+      for (int id = 0; id < boundaries(); id++) {
+        long[] b = h.get(apportionment.classes().get(boundaryClass[id]));
+        if (b != null) {
+          running[id] += b[boundaryBucket[id]];
+        }
+      }
     }
     return out;
   }
 
   /**
-   * Whether all units whose order key falls in {@code bucket} go to one split, whatever their class: the bucket is
-   * decided (not a boundary) in every class that has units in it, and all those classes send it to the same split.
-   * When the order key depends on a unit's features alone, units with equal features share a bucket, so outside such
-   * buckets they can never be in two splits ({@link CountLeakage} skips them).
+   * Assigns the units of one slice, in input order: a decided bucket's units by table lookup, a boundary bucket's by
+   * their rank (the slice's offset plus the units of that bucket seen so far in the slice).
+   *
+   * @param offsets this slice's row of {@link #sliceOffsets}
+   */
+  public Assigner assigner(long[] offsets) {
+    if (offsets.length != boundaries()) {
+      throw new IllegalArgumentException("expected " + boundaries() + " boundary offsets, got " + offsets.length);
+    }
+    return new Assigner(offsets.clone());
+  }
+
+  /** Assigns units of one slice; not thread-safe. */
+  public final class Assigner {
+    private final long[] next;
+    private final byte[][] decided = new byte[apportionment.classes().size()][];
+
+    private Assigner(long[] next) {
+      this.next = next;
+    }
+
+    /** The split of the next unit of class {@code cls} (from {@link #classIndex}) with this order key. */
+    public int assign(int cls, long order) {
+      byte[] d = decided[cls];
+      if (d == null) {
+        d = new byte[BUCKETS];
+        for (int b = 0; b < BUCKETS; b++) {
+          int a = SplitPlan.this.assign(cls, b);
+          d[b] = (byte) (a >= 0 ? a : -1);
+        }
+        decided[cls] = d;
+      }
+      int b = bucket(order);
+      int split = d[b];
+      if (split >= 0) {
+        return split;
+      }
+      int id = -SplitPlan.this.assign(cls, b) - 1;
+      return rankedSplit(id, next[id]++);
+    }
+  }
+
+  /**
+   * Whether all units whose order key falls in {@code bucket} go to one split, whatever their class: the bucket holds
+   * no cut in any class that has units in it, and all those classes send it to the same split. Units with equal
+   * features share a bucket, so outside such buckets equal features are never in two splits.
    */
   public boolean inOneSplit(int bucket) {
     return oneSplit[bucket];
@@ -187,6 +281,10 @@ public final class SplitPlan implements Serializable {
 
   public long seed() {
     return seed;
+  }
+
+  public String unitName() {
+    return unitName;
   }
 
   public Apportionment apportionment() {

@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.TableSchema;
-import dev.trainset.transforms.prepare.Preparation;
+import dev.trainset.transforms.parse.TypedRow;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.sdk.values.Row;
-import org.joda.time.ReadableInstant;
 
 /**
  * Mergeable statistics of a set of rows: per column the count, nulls, and for numbers min, max, mean, standard
@@ -42,6 +40,10 @@ public final class TableStats implements Serializable {
     this.hasLabel = hasLabel;
   }
 
+  /** Most frequent first, then by value: the order top values are kept and shown in. */
+  private static final java.util.Comparator<Map.Entry<String, long[]>> BY_COUNT =
+      (a, b) -> a.getValue()[0] != b.getValue()[0] ? Long.compare(b.getValue()[0], a.getValue()[0]) : a.getKey().compareTo(b.getKey());
+
   static final class ColumnStats implements Serializable {
     long nulls;
     long numbers;
@@ -50,7 +52,7 @@ public final class TableStats implements Serializable {
     double mean;
     double m2;
     NumericHistogram histogram;
-    HashMap<String, Long> values;
+    HashMap<String, long[]> values;
     boolean approximate;
 
     void addNumber(double v, boolean integral) {
@@ -73,15 +75,20 @@ public final class TableStats implements Serializable {
       if (values == null) {
         values = new HashMap<>();
       }
-      values.merge(s, 1L, Long::sum);
-      if (values.size() > MAX_DISTINCT) {
-        prune();
+      long[] n = values.get(s);
+      if (n == null) {
+        values.put(s, new long[] {1});
+        if (values.size() > MAX_DISTINCT) {
+          prune();
+        }
+      } else {
+        n[0]++;
       }
     }
 
     private void prune() {
-      List<Map.Entry<String, Long>> e = new ArrayList<>(values.entrySet());
-      e.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+      List<Map.Entry<String, long[]>> e = new ArrayList<>(values.entrySet());
+      e.sort(BY_COUNT);
       values = new HashMap<>();
       for (int i = 0; i < MAX_DISTINCT / 2; i++) {
         values.put(e.get(i).getKey(), e.get(i).getValue());
@@ -109,7 +116,7 @@ public final class TableStats implements Serializable {
         if (values == null) {
           values = new HashMap<>();
         }
-        o.values.forEach((k, v) -> values.merge(k, v, Long::sum));
+        o.values.forEach((k, v) -> values.computeIfAbsent(k, x -> new long[1])[0] += v[0]);
         approximate |= o.approximate;
         if (values.size() > MAX_DISTINCT) {
           prune();
@@ -118,32 +125,49 @@ public final class TableStats implements Serializable {
     }
   }
 
-  public void add(Row row) {
+  /** Adds a row of {@code schema} (column by column, from the primitives); its class is counted separately. */
+  public void add(TypedRow row, TableSchema schema) {
     rows++;
     int n = columns.length;
     for (int i = 0; i < n; i++) {
-      Object v = row.getValue(i);
       ColumnStats c = columns[i];
-      if (v == null) {
+      if (row.isNull(i)) {
         c.nulls++;
-      } else if (v instanceof Long) {
-        c.addNumber((Long) v, true);
-      } else if (v instanceof Double) {
-        c.addNumber((Double) v, false);
-      } else if (v instanceof ReadableInstant) {
-        c.addNumber(((ReadableInstant) v).getMillis(), true);
-      } else if (v instanceof List) {
-        c.addValue("list of " + ((List<?>) v).size());
-      } else {
-        c.addValue(v.toString());
+        continue;
+      }
+      ColumnSpec spec = schema.column(i);
+      if (spec.list()) {
+        c.addValue("list of " + ((List<?>) row.getObject(i)).size());
+        continue;
+      }
+      switch (spec.type()) {
+        case LONG:
+          c.addNumber(row.getLong(i), true);
+          break;
+        case DOUBLE:
+          c.addNumber(row.getDouble(i), false);
+          break;
+        case TIMESTAMP:
+          c.addNumber(Math.floorDiv(row.getLong(i), 1000L), true);
+          break;
+        case BOOLEAN:
+          c.addValue(row.getBoolean(i) ? "true" : "false");
+          break;
+        default:
+          c.addValue((String) row.getObject(i));
       }
     }
-    if (hasLabel && !tooManyClasses) {
-      classes.merge(Preparation.labelText(row.getValue(0)), 1L, Long::sum);
-      if (classes.size() > MAX_CLASSES) {
-        tooManyClasses = true;
-        classes = new HashMap<>();
-      }
+  }
+
+  /** Counts {@code n} rows of a class (the label's text); kept exactly up to {@link #MAX_CLASSES} classes. */
+  public void addClass(String cls, long n) {
+    if (!hasLabel || tooManyClasses || n == 0) {
+      return;
+    }
+    classes.merge(cls, n, Long::sum);
+    if (classes.size() > MAX_CLASSES) {
+      tooManyClasses = true;
+      classes = new HashMap<>();
     }
   }
 
@@ -217,11 +241,11 @@ public final class TableStats implements Serializable {
         }
       }
       if (c.values != null) {
-        List<Map.Entry<String, Long>> e = new ArrayList<>(c.values.entrySet());
-        e.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        List<Map.Entry<String, long[]>> e = new ArrayList<>(c.values.entrySet());
+        e.sort(BY_COUNT);
         ArrayNode top = n.putArray("topValues");
         for (int k = 0; k < Math.min(TOP, e.size()); k++) {
-          top.addObject().put("value", e.get(k).getKey()).put("count", e.get(k).getValue());
+          top.addObject().put("value", e.get(k).getKey()).put("count", e.get(k).getValue()[0]);
         }
         if (c.approximate) {
           n.put("topValuesApproximate", true);

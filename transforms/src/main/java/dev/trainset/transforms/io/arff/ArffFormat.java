@@ -1,17 +1,28 @@
 package dev.trainset.transforms.io.arff;
 
 import dev.trainset.transforms.io.FileFormat;
-import dev.trainset.transforms.io.TypedSource;
+import dev.trainset.transforms.io.FileSlice;
+import dev.trainset.transforms.io.RecordSource;
+import dev.trainset.transforms.io.SliceInput;
 import dev.trainset.transforms.parse.ArffReader;
-import dev.trainset.transforms.parse.RecordTyper;
-import dev.trainset.transforms.parse.SchemaAccumulator;
+import dev.trainset.transforms.parse.BadValue;
+import dev.trainset.transforms.parse.KindCounter;
 import dev.trainset.transforms.parse.SourceRecord;
 import dev.trainset.transforms.parse.TableSchema;
+import dev.trainset.transforms.parse.TypedRow;
+import dev.trainset.transforms.parse.Values;
+import dev.trainset.transforms.split.ValueHash;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
-/** Weka ARFF as a {@link FileFormat}: the header declares the schema, so no inference pass is needed. */
+/** Weka ARFF as a {@link FileFormat}: the header declares the schema, so nothing is inferred; files are read whole. */
 public final class ArffFormat implements FileFormat {
+  private static final long serialVersionUID = 2L;
+
   public static ArffFormat of() {
     return new ArffFormat();
   }
@@ -22,6 +33,11 @@ public final class ArffFormat implements FileFormat {
   }
 
   @Override
+  public boolean lineRecords() {
+    return false;
+  }
+
+  @Override
   public TableSchema declaredSchema(String source, Reader reader) throws IOException {
     try (ArffReader r = ArffReader.open(reader)) {
       return r.schema();
@@ -29,48 +45,135 @@ public final class ArffFormat implements FileFormat {
   }
 
   @Override
-  public long infer(String source, Reader reader, SchemaAccumulator into, long limit) {
-    throw new UnsupportedOperationException("ARFF declares its schema; there is nothing to infer");
+  public RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException {
+    ArffReader r = ArffReader.open(new InputStreamReader(bytes, StandardCharsets.UTF_8));
+    int[] mapping = null;
+    if (schema != null) {
+      List<String> names = r.schema().names();
+      mapping = new int[names.size()];
+      for (int i = 0; i < mapping.length; i++) {
+        mapping[i] = schema.indexOf(names.get(i));
+        if (mapping[i] < 0) {
+          r.close();
+          throw new IOException(
+              "its @attribute declarations differ from the schema: column '" + names.get(i) + "' is not in the schema "
+                  + schema.names());
+        }
+      }
+    }
+    return new Records(r, schema, mapping);
   }
 
-  @Override
-  public TypedSource open(String source, Reader reader, RecordTyper typer) throws IOException {
-    ArffReader r = ArffReader.open(reader);
-    int[] mapping;
-    try {
-      mapping = typer.mapping(r.schema().names());
-    } catch (IllegalArgumentException e) {
-      r.close();
-      throw new IOException("its @attribute declarations differ from the schema: " + e.getMessage(), e);
+  /** The rows of one ARFF file, typed as its header declares. */
+  private static final class Records implements RecordSource {
+    private final ArffReader r;
+    private final TableSchema schema;
+    private final int[] mapping;
+    private final boolean[] present;
+    private SourceRecord<Object[]> rec;
+
+    Records(ArffReader r, TableSchema schema, int[] mapping) {
+      this.r = r;
+      this.schema = schema;
+      this.mapping = mapping;
+      this.present = schema == null ? null : new boolean[schema.size()];
     }
-    return new TypedSource() {
-      @Override
-      public SourceRecord<Object[]> next() throws IOException {
-        SourceRecord<Object[]> rec = r.next();
-        if (rec == null || rec.isBad()) {
-          return rec;
+
+    @Override
+    public List<String> names() {
+      return r.schema().names();
+    }
+
+    @Override
+    public boolean next() throws IOException {
+      rec = r.next();
+      return rec != null;
+    }
+
+    @Override
+    public long position() {
+      return rec.position();
+    }
+
+    @Override
+    public String positionUnit() {
+      return "line";
+    }
+
+    @Override
+    public boolean isBad() {
+      return rec.isBad();
+    }
+
+    @Override
+    public String badReason() {
+      return rec.error();
+    }
+
+    @Override
+    public String raw() {
+      return rec.isBad() ? rec.raw() : Arrays.toString(rec.values());
+    }
+
+    @Override
+    public int fieldCount() {
+      return rec.isBad() ? 0 : rec.values().length;
+    }
+
+    @Override
+    public int nameIndex(int k) {
+      return k;
+    }
+
+    @Override
+    public boolean isMissing(int k) {
+      return rec.values()[k] == null;
+    }
+
+    @Override
+    public long hash(int k) {
+      return ValueHash.of(rec.values()[k]);
+    }
+
+    @Override
+    public Object token(int k) {
+      return rec.values()[k];
+    }
+
+    @Override
+    public void countKinds(KindCounter kinds, long position) {
+      throw new UnsupportedOperationException("ARFF declares its schema; there is nothing to infer");
+    }
+
+    @Override
+    public void type(TypedRow out) {
+      Object[] v = rec.values();
+      Arrays.fill(present, false);
+      for (int k = 0; k < v.length; k++) {
+        int j = mapping[k];
+        present[j] = true;
+        if (v[k] == null) {
+          if (!schema.column(j).nullable()) {
+            throw BadValue.missingRequired(schema.column(j));
+          }
+          out.setNull(j);
+        } else {
+          out.setValue(j, schema.column(j), Values.convert(v[k], schema.column(j)));
         }
-        try {
-          return SourceRecord.ok(rec.position(), typer.type(mapping, rec.values()));
-        } catch (IllegalArgumentException e) {
-          return SourceRecord.bad(rec.position(), java.util.Arrays.toString(rec.values()), e.getMessage());
+      }
+      for (int j = 0; j < present.length; j++) {
+        if (!present[j]) {
+          if (!schema.column(j).nullable()) {
+            throw BadValue.missingRequired(schema.column(j));
+          }
+          out.setNull(j);
         }
       }
+    }
 
-      @Override
-      public long lastPosition() {
-        return r.lastPosition();
-      }
-
-      @Override
-      public String positionUnit() {
-        return "line";
-      }
-
-      @Override
-      public void close() throws IOException {
-        r.close();
-      }
-    };
+    @Override
+    public void close() throws IOException {
+      r.close();
+    }
   }
 }

@@ -1,53 +1,37 @@
 package dev.trainset.transforms.io.csv;
 
 import dev.trainset.transforms.io.FileFormat;
-import dev.trainset.transforms.io.TypedSource;
-import dev.trainset.transforms.parse.CsvRecordReader;
+import dev.trainset.transforms.io.FileSlice;
+import dev.trainset.transforms.io.RecordSource;
+import dev.trainset.transforms.io.SliceInput;
+import dev.trainset.transforms.parse.BadValue;
+import dev.trainset.transforms.parse.CsvFieldReader;
 import dev.trainset.transforms.parse.CsvSettings;
-import dev.trainset.transforms.parse.RecordTyper;
-import dev.trainset.transforms.parse.SchemaAccumulator;
-import dev.trainset.transforms.parse.SourceRecord;
+import dev.trainset.transforms.parse.KindCounter;
+import dev.trainset.transforms.parse.TableSchema;
+import dev.trainset.transforms.parse.TextTyper;
+import dev.trainset.transforms.parse.TypedRow;
+import dev.trainset.transforms.split.ValueHash;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** CSV (RFC 4180) as a {@link FileFormat}; the delimiter must be resolved (sniffed) before use. */
+/** CSV (RFC 4180) as a {@link FileFormat}, read by {@link CsvFieldReader}; the delimiter must be resolved first. */
 public final class CsvFormat implements FileFormat {
+  private static final long serialVersionUID = 2L;
   private final CsvSettings settings;
-  private final long firstLine;
 
-  private CsvFormat(CsvSettings settings, long firstLine) {
+  private CsvFormat(CsvSettings settings) {
     if (settings.delimiter() == null) {
       throw new IllegalArgumentException("CsvFormat needs a resolved delimiter; sniff it first");
     }
     this.settings = settings;
-    this.firstLine = firstLine;
   }
 
   public static CsvFormat of(CsvSettings settings) {
-    return new CsvFormat(settings, 1);
-  }
-
-  @Override
-  public Slicing slicing() {
-    return new Slicing(settings.quote(), settings.escape() == null ? -1 : settings.escape());
-  }
-
-  @Override
-  public List<String> header(Reader reader) throws IOException {
-    try (CsvRecordReader r = CsvRecordReader.open(reader, settings)) {
-      return r.columns();
-    }
-  }
-
-  @Override
-  public FileFormat forSlice(List<String> header, long startLine) {
-    return new CsvFormat(settings.withHeader(false).withColumnNames(header), startLine);
-  }
-
-  @Override
-  public String toString() {
-    return "csv " + settings;
+    return new CsvFormat(settings);
   }
 
   public CsvSettings settings() {
@@ -60,83 +44,171 @@ public final class CsvFormat implements FileFormat {
   }
 
   @Override
-  public long infer(String source, Reader reader, SchemaAccumulator into, long limit) throws IOException {
-    try (CsvRecordReader r = CsvRecordReader.open(reader, settings, firstLine)) {
-      into.addColumns(source, r.columns());
-      long n = 0;
-      SourceRecord<String[]> rec;
-      while (n < limit && (rec = r.next()) != null) {
-        if (!rec.isBad()) {
-          into.addText(source, rec.position(), r.columns(), rec.values());
-          n++;
-        }
-      }
-      return n;
-    }
+  public boolean lineRecords() {
+    return true;
   }
 
   @Override
-  public TypedSource open(String source, Reader reader, RecordTyper typer) throws IOException {
-    CsvRecordReader r = CsvRecordReader.open(reader, settings, firstLine);
-    int[] mapping;
-    try {
-      mapping = typer.mapping(r.columns());
-    } catch (IllegalArgumentException e) {
-      r.close();
-      throw new IOException(e.getMessage(), e);
-    }
-    char delimiter = settings.delimiter();
-    char quote = settings.quote();
-    return new TypedSource() {
-      @Override
-      public SourceRecord<Object[]> next() throws IOException {
-        SourceRecord<String[]> rec = r.next();
-        if (rec == null) {
-          return null;
-        }
-        if (rec.isBad()) {
-          return SourceRecord.bad(rec.position(), rec.raw(), rec.error());
-        }
-        try {
-          return SourceRecord.ok(rec.position(), typer.type(mapping, rec.values()));
-        } catch (IllegalArgumentException e) {
-          return SourceRecord.bad(rec.position(), render(rec.values(), delimiter, quote), e.getMessage());
-        }
-      }
-
-      @Override
-      public long lastPosition() {
-        return r.lastPosition();
-      }
-
-      @Override
-      public String positionUnit() {
-        return "line";
-      }
-
-      @Override
-      public void close() throws IOException {
-        r.close();
-      }
-    };
+  public int quoteByte() {
+    return settings.quote() < 0x80 ? settings.quote() : -1;
   }
 
-  /** The record as CSV text again (missing values empty), for rejects found after parsing. */
-  static String render(String[] values, char delimiter, char quote) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < values.length; i++) {
-      if (i > 0) {
-        b.append(delimiter);
-      }
-      String v = values[i] == null ? "" : values[i];
-      boolean needs = v.indexOf(delimiter) >= 0 || v.indexOf(quote) >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
-      if (needs) {
-        String q = String.valueOf(quote);
-        b.append(quote).append(v.replace(q, q + q)).append(quote);
-      } else {
-        b.append(v);
+  @Override
+  public String toString() {
+    return "csv " + settings;
+  }
+
+  @Override
+  public RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException {
+    Reader text = new InputStreamReader(bytes, StandardCharsets.UTF_8);
+    CsvFieldReader reader;
+    long firstLine = Math.max(1, slice.firstLine());
+    if (slice.isFirstOfFile()) {
+      reader = CsvFieldReader.open(text, settings);
+    } else {
+      reader = CsvFieldReader.openSlice(text, settings, header(slice.path()), firstLine);
+    }
+    int[] mapping = null;
+    if (schema != null) {
+      List<String> names = reader.columns();
+      mapping = new int[names.size()];
+      for (int i = 0; i < mapping.length; i++) {
+        mapping[i] = schema.indexOf(names.get(i));
+        if (mapping[i] < 0) {
+          reader.close();
+          throw new IOException("column '" + names.get(i) + "' is not in the schema " + schema.names());
+        }
       }
     }
-    return b.toString();
+    return new Records(reader, schema, mapping);
+  }
+
+  /** The column names of a file, from its first record (a header, or as many {@code cN} as it has fields). */
+  private List<String> header(String path) throws IOException {
+    try (SliceInput in = SliceInput.open(FileSlice.whole(0, path), false, -1);
+        CsvFieldReader r = CsvFieldReader.open(new InputStreamReader(in, StandardCharsets.UTF_8), settings)) {
+      return r.columns();
+    }
+  }
+
+  /** The records of one CSV slice. */
+  private static final class Records implements RecordSource {
+    private final CsvFieldReader r;
+    private final TableSchema schema;
+    private final int[] mapping;
+    private final boolean[] present;
+
+    Records(CsvFieldReader r, TableSchema schema, int[] mapping) {
+      this.r = r;
+      this.schema = schema;
+      this.mapping = mapping;
+      this.present = schema == null ? null : new boolean[schema.size()];
+    }
+
+    @Override
+    public List<String> names() {
+      return r.columns();
+    }
+
+    @Override
+    public boolean next() throws IOException {
+      return r.next();
+    }
+
+    @Override
+    public long position() {
+      return r.line();
+    }
+
+    @Override
+    public String positionUnit() {
+      return "line";
+    }
+
+    @Override
+    public boolean isBad() {
+      return r.isBad();
+    }
+
+    @Override
+    public String badReason() {
+      return r.badReason();
+    }
+
+    @Override
+    public String raw() {
+      return r.raw();
+    }
+
+    @Override
+    public int fieldCount() {
+      return r.count();
+    }
+
+    @Override
+    public int nameIndex(int k) {
+      return k;
+    }
+
+    @Override
+    public boolean isMissing(int k) {
+      return r.isMissing(k);
+    }
+
+    @Override
+    public long hash(int k) {
+      return ValueHash.chars(r.chars(), r.start(k), r.length(k));
+    }
+
+    @Override
+    public Object token(int k) {
+      return r.isMissing(k) ? null : r.text(k);
+    }
+
+    @Override
+    public void countKinds(KindCounter kinds, long position) {
+      int n = r.count();
+      char[] c = r.chars();
+      for (int k = 0; k < n; k++) {
+        if (r.isMissing(k)) {
+          kinds.missing(k);
+        } else {
+          kinds.text(k, c, r.start(k), r.length(k));
+        }
+      }
+      kinds.record();
+    }
+
+    @Override
+    public void type(TypedRow out) {
+      int n = r.count();
+      char[] c = r.chars();
+      java.util.Arrays.fill(present, false);
+      for (int k = 0; k < n; k++) {
+        int j = mapping[k];
+        present[j] = true;
+        if (r.isMissing(k)) {
+          if (!schema.column(j).nullable()) {
+            throw BadValue.missingRequired(schema.column(j));
+          }
+          out.setNull(j);
+        } else {
+          TextTyper.type(schema.column(j), c, r.start(k), r.length(k), out, j);
+        }
+      }
+      for (int j = 0; j < present.length; j++) {
+        if (!present[j]) {
+          if (!schema.column(j).nullable()) {
+            throw BadValue.missingRequired(schema.column(j));
+          }
+          out.setNull(j);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      r.close();
+    }
   }
 }

@@ -1,40 +1,45 @@
 package dev.trainset.transforms.io.json;
 
 import dev.trainset.transforms.io.FileFormat;
-import dev.trainset.transforms.io.TypedSource;
+import dev.trainset.transforms.io.FileSlice;
+import dev.trainset.transforms.io.RecordSource;
+import dev.trainset.transforms.io.SliceInput;
+import dev.trainset.transforms.parse.BadValue;
 import dev.trainset.transforms.parse.JsonRecordReader;
 import dev.trainset.transforms.parse.JsonSettings;
 import dev.trainset.transforms.parse.JsonText;
-import dev.trainset.transforms.parse.RecordTyper;
-import dev.trainset.transforms.parse.SchemaAccumulator;
+import dev.trainset.transforms.parse.KindCounter;
 import dev.trainset.transforms.parse.SourceRecord;
+import dev.trainset.transforms.parse.TableSchema;
+import dev.trainset.transforms.parse.TypedRow;
+import dev.trainset.transforms.parse.Values;
+import dev.trainset.transforms.split.ValueHash;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** JSON Lines, a top-level JSON array, or records under a path in a JSON document, as a {@link FileFormat}. */
 public final class JsonFormat implements FileFormat {
+  private static final long serialVersionUID = 2L;
   private final JsonSettings settings;
-  private final long firstLine;
 
-  private JsonFormat(JsonSettings settings, long firstLine) {
+  private JsonFormat(JsonSettings settings) {
     this.settings = settings;
-    this.firstLine = firstLine;
   }
 
   public static JsonFormat of(JsonSettings settings) {
-    return new JsonFormat(settings, 1);
+    return new JsonFormat(settings);
   }
 
-  /** JSON Lines may be cut anywhere between lines: JSON strings cannot hold a raw line break. */
+  /** JSON Lines may be cut between any two lines: a JSON string cannot hold a raw line break. */
   @Override
-  public Slicing slicing() {
-    return settings.linesOnly() ? new Slicing(-1, -1) : null;
-  }
-
-  @Override
-  public FileFormat forSlice(java.util.List<String> header, long startLine) {
-    return new JsonFormat(settings, startLine);
+  public boolean lineRecords() {
+    return settings.linesOnly();
   }
 
   @Override
@@ -48,54 +53,165 @@ public final class JsonFormat implements FileFormat {
   }
 
   @Override
-  public long infer(String source, Reader reader, SchemaAccumulator into, long limit) throws IOException {
-    try (JsonRecordReader r = JsonRecordReader.open(reader, settings, firstLine)) {
-      long n = 0;
-      SourceRecord<Map<String, Object>> rec;
-      while (n < limit && (rec = r.next()) != null) {
-        if (!rec.isBad()) {
-          into.addJson(source, rec.position(), rec.values());
-          n++;
-        }
-      }
-      return n;
-    }
+  public RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException {
+    JsonRecordReader r =
+        JsonRecordReader.open(
+            new InputStreamReader(bytes, StandardCharsets.UTF_8), settings, Math.max(1, slice.firstLine()));
+    return new Records(r, schema);
   }
 
-  @Override
-  public TypedSource open(String source, Reader reader, RecordTyper typer) throws IOException {
-    JsonRecordReader r = JsonRecordReader.open(reader, settings, firstLine);
-    return new TypedSource() {
-      @Override
-      public SourceRecord<Object[]> next() throws IOException {
-        SourceRecord<Map<String, Object>> rec = r.next();
-        if (rec == null) {
-          return null;
-        }
-        if (rec.isBad()) {
-          return SourceRecord.bad(rec.position(), rec.raw(), rec.error());
-        }
-        try {
-          return SourceRecord.ok(rec.position(), typer.type(rec.values()));
-        } catch (IllegalArgumentException e) {
-          return SourceRecord.bad(rec.position(), JsonText.of(rec.values()), e.getMessage());
-        }
-      }
+  /** The records of one JSON slice: each flattened object's fields, named by first appearance in the slice. */
+  private static final class Records implements RecordSource {
+    private final JsonRecordReader r;
+    private final TableSchema schema;
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, Integer> index = new HashMap<>();
+    private int[] toSchema = new int[16];
+    private boolean[] present;
+    private SourceRecord<Map<String, Object>> rec;
+    private int[] nameIndexes = new int[16];
+    private Object[] values = new Object[16];
+    private int count;
 
-      @Override
-      public long lastPosition() {
-        return r.lastPosition();
-      }
+    Records(JsonRecordReader r, TableSchema schema) {
+      this.r = r;
+      this.schema = schema;
+      this.present = schema == null ? null : new boolean[schema.size()];
+    }
 
-      @Override
-      public String positionUnit() {
-        return r.positionUnit();
-      }
+    @Override
+    public List<String> names() {
+      return names;
+    }
 
-      @Override
-      public void close() throws IOException {
-        r.close();
+    @Override
+    public boolean next() throws IOException {
+      rec = r.next();
+      if (rec == null) {
+        return false;
       }
-    };
+      count = 0;
+      if (!rec.isBad()) {
+        Map<String, Object> m = rec.values();
+        if (m.size() > values.length) {
+          values = Arrays.copyOf(values, m.size() * 2);
+          nameIndexes = Arrays.copyOf(nameIndexes, m.size() * 2);
+        }
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+          nameIndexes[count] = nameIndex(e.getKey());
+          values[count] = e.getValue();
+          count++;
+        }
+      }
+      return true;
+    }
+
+    private int nameIndex(String name) {
+      Integer i = index.get(name);
+      if (i != null) {
+        return i;
+      }
+      int n = names.size();
+      names.add(name);
+      index.put(name, n);
+      if (n >= toSchema.length) {
+        toSchema = Arrays.copyOf(toSchema, n * 2);
+      }
+      toSchema[n] = schema == null ? -1 : schema.indexOf(name);
+      return n;
+    }
+
+    @Override
+    public long position() {
+      return rec.position();
+    }
+
+    @Override
+    public String positionUnit() {
+      return r.positionUnit();
+    }
+
+    @Override
+    public boolean isBad() {
+      return rec.isBad();
+    }
+
+    @Override
+    public String badReason() {
+      return rec.error();
+    }
+
+    @Override
+    public String raw() {
+      return rec.isBad() ? rec.raw() : JsonText.of(rec.values());
+    }
+
+    @Override
+    public int fieldCount() {
+      return count;
+    }
+
+    @Override
+    public int nameIndex(int k) {
+      return nameIndexes[k];
+    }
+
+    @Override
+    public boolean isMissing(int k) {
+      return values[k] == null;
+    }
+
+    @Override
+    public long hash(int k) {
+      return ValueHash.of(values[k]);
+    }
+
+    @Override
+    public Object token(int k) {
+      return values[k];
+    }
+
+    @Override
+    public void countKinds(KindCounter kinds, long position) {
+      for (int k = 0; k < count; k++) {
+        kinds.seen(nameIndexes[k], position, k);
+        kinds.json(nameIndexes[k], values[k]);
+      }
+      kinds.record();
+    }
+
+    @Override
+    public void type(TypedRow out) {
+      Arrays.fill(present, false);
+      for (int k = 0; k < count; k++) {
+        int j = toSchema[nameIndexes[k]];
+        if (j < 0) {
+          throw new BadValue("field '" + names.get(nameIndexes[k]) + "' is not in the schema");
+        }
+        present[j] = true;
+        Object v = values[k];
+        if (v == null) {
+          if (!schema.column(j).nullable()) {
+            throw BadValue.missingRequired(schema.column(j));
+          }
+          out.setNull(j);
+        } else {
+          out.setValue(j, schema.column(j), Values.convert(v, schema.column(j)));
+        }
+      }
+      for (int j = 0; j < present.length; j++) {
+        if (!present[j]) {
+          if (!schema.column(j).nullable()) {
+            throw BadValue.missingRequired(schema.column(j));
+          }
+          out.setNull(j);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      r.close();
+    }
   }
 }

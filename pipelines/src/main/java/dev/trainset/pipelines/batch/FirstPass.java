@@ -1,0 +1,132 @@
+package dev.trainset.pipelines.batch;
+
+import dev.trainset.pipelines.config.TrainsetException;
+import dev.trainset.transforms.io.FileSlice;
+import dev.trainset.transforms.slice.LocalProgress;
+import dev.trainset.transforms.slice.SliceSummary;
+import dev.trainset.transforms.slice.SummariseSlice;
+import dev.trainset.transforms.slice.SummariseSlices;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.Combine;
+
+/**
+ * Runs the first pass ({@link SummariseSlice}) over every slice and returns the summaries in slice order: in the
+ * launcher's own threads when the run is local (the DirectRunner or embedded Flink run in this JVM anyway, so a Beam
+ * job would only add its start-up), or as a Beam job on the run's runner when the input is read by a cluster.
+ */
+final class FirstPass {
+  private FirstPass() {}
+
+  /** The summaries of one job, as one value. */
+  static final class Summaries implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final ArrayList<SliceSummary> list = new ArrayList<>();
+  }
+
+  static List<SliceSummary> run(
+      List<FileSlice> slices, SummariseSlice.Spec spec, boolean local, PipelineOptions options, OutputDir out, String runId,
+      Consumer<String> progress) {
+    String key = "first-pass-" + runId + "-" + System.nanoTime();
+    try (Progress p = Progress.start(key, "reading", progress)) {
+      List<SliceSummary> out1 = local ? inThisJvm(slices, spec, key) : asJob(slices, spec, options, out, key);
+      List<SliceSummary> sorted = new ArrayList<>(out1);
+      sorted.sort(Comparator.comparingInt(SliceSummary::slice));
+      return sorted;
+    } finally {
+      LocalProgress.remove(key);
+    }
+  }
+
+  private static List<SliceSummary> inThisJvm(List<FileSlice> slices, SummariseSlice.Spec spec, String key) {
+    int threads = Math.max(1, Math.min(slices.size(), Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "trainset-first-pass");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      SummariseSlice summariser = new SummariseSlice(spec);
+      List<Future<SliceSummary>> futures = new ArrayList<>();
+      // Largest slices first, so the last one to finish is a small one.
+      List<FileSlice> order = new ArrayList<>(slices);
+      order.sort(Comparator.comparingLong((FileSlice s) -> s.isWhole() ? Long.MAX_VALUE : s.end() - s.start()).reversed());
+      for (FileSlice s : order) {
+        futures.add(pool.submit(() -> summariser.summarise(s, n -> LocalProgress.add(key, n, 0, 0))));
+      }
+      List<SliceSummary> out = new ArrayList<>();
+      for (Future<SliceSummary> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrainsetException(TrainsetException.INTERNAL, "interrupted while reading the input", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof TrainsetException) {
+        throw (TrainsetException) c;
+      }
+      throw new TrainsetException(TrainsetException.INTERNAL, "the first pass over the input failed: " + c, c);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<SliceSummary> asJob(
+      List<FileSlice> slices, SummariseSlice.Spec spec, PipelineOptions options, OutputDir out, String key) {
+    String path = out.path(OutputDir.WORK + "first-pass.b64");
+    Pipeline p = Pipeline.create(options);
+    p.apply("SummariseSlices", SummariseSlices.of(slices, spec, key))
+        .apply("Collect", Combine.globally(new CollectFn()))
+        .setCoder(dev.trainset.transforms.coders.SummaryCoder.of(Summaries.class))
+        .apply("WriteSummaries", ResultFile.to(Summaries.class, path));
+    Jobs.runToCompletion(p, "first pass");
+    try {
+      return ResultFile.read(Summaries.class, out.read(OutputDir.WORK + "first-pass.b64")).list;
+    } catch (IOException e) {
+      throw new TrainsetException(TrainsetException.INTERNAL, "cannot read the first pass's result: " + e.getMessage(), e);
+    }
+  }
+
+  static final class CollectFn extends Combine.CombineFn<SliceSummary, Summaries, Summaries> {
+    @Override
+    public Summaries createAccumulator() {
+      return new Summaries();
+    }
+
+    @Override
+    public Summaries addInput(Summaries acc, SliceSummary s) {
+      acc.list.add(s);
+      return acc;
+    }
+
+    @Override
+    public Summaries mergeAccumulators(Iterable<Summaries> accs) {
+      Summaries out = new Summaries();
+      accs.forEach(a -> out.list.addAll(a.list));
+      return out;
+    }
+
+    @Override
+    public Summaries extractOutput(Summaries acc) {
+      return acc;
+    }
+
+    @Override
+    public Coder<Summaries> getAccumulatorCoder(CoderRegistry r, Coder<SliceSummary> in) {
+      return dev.trainset.transforms.coders.SummaryCoder.of(Summaries.class);
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package dev.trainset.transforms.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * The bytes of one {@link FileSlice}: a whole file, decompressed as its extension says, or the lines of a file that
+ * start in {@code [start, end)}. A line starts at byte 0 and after every line break (LF, CRLF, or a CR on its own), so
+ * each worker finds the same boundaries without a scan of the file beforehand: a slice skips the rest of the line it
+ * starts in (the previous slice reads it) and reads on past {@code end} to the end of its last line. Works through
+ * Beam's file systems (local paths, {@code s3://}, {@code azfs://}).
+ *
+ * <p>Optionally counts, in the bytes it returns, line breaks (so later slices learn the number of their first line)
+ * and quote bytes (a CSV slice boundary is only safe where the quotes before it pair up).
+ */
+public final class SliceInput extends InputStream {
+  private static final int BUFFER = 1 << 16;
+
+  private final InputStream in;
+  private final boolean bounded;
+  private final long end;
+  private final boolean count;
+  private final int quote;
+  private final byte[] buf = new byte[BUFFER];
+  private int pos;
+  private int len;
+  private long offset; // file offset of buf[0]
+  private int prev = -1; // the byte before the next one, or -1
+  private boolean done;
+  private long firstByte;
+  private long lineBreaks;
+  private long quotes;
+  private boolean countPrevCr;
+
+  private SliceInput(InputStream in, boolean bounded, long start, long end, boolean count, int quote) {
+    this.in = in;
+    this.bounded = bounded;
+    this.offset = start;
+    this.end = end;
+    this.count = count;
+    this.quote = quote;
+  }
+
+  /**
+   * @param count whether to count line breaks and quote bytes
+   * @param quote the quote byte to count, or -1
+   */
+  public static SliceInput open(FileSlice slice, boolean count, int quote) throws IOException {
+    ResourceId id = FileSystems.matchNewResource(slice.path(), false);
+    if (slice.isWhole()) {
+      ReadableByteChannel ch = Compression.detect(id.getFilename()).readDecompressed(FileSystems.open(id));
+      SliceInput s = new SliceInput(Channels.newInputStream(ch), false, 0, Long.MAX_VALUE, count, quote);
+      return s;
+    }
+    ReadableByteChannel raw = FileSystems.open(id);
+    if (!(raw instanceof SeekableByteChannel)) {
+      raw.close();
+      throw new IOException(slice.path() + " cannot be read from an offset; read it whole");
+    }
+    SeekableByteChannel ch = (SeekableByteChannel) raw;
+    long from = Math.max(0, slice.start() - 1);
+    ch.position(from);
+    SliceInput s = new SliceInput(new ChannelInput(ch), true, from, slice.end(), count, quote);
+    s.skipToFirstLine(slice.start());
+    return s;
+  }
+
+  /** Moves to the first line that starts at or after {@code start}. */
+  private void skipToFirstLine(long start) throws IOException {
+    if (start == 0) {
+      firstByte = 0;
+      return;
+    }
+    // buf[0] is byte start-1: a line starts at p when byte p-1 is LF, or CR not followed by LF.
+    while (true) {
+      if (pos == len && !fill()) {
+        firstByte = offset + pos;
+        done = true;
+        return;
+      }
+      long p = offset + pos;
+      int b = buf[pos] & 0xFF;
+      if (p >= start && prev >= 0 && (prev == '\n' || (prev == '\r' && b != '\n'))) {
+        break;
+      }
+      prev = b;
+      pos++;
+    }
+    firstByte = offset + pos;
+    if (firstByte >= end) {
+      done = true;
+    }
+  }
+
+  private boolean fill() throws IOException {
+    offset += len;
+    pos = 0;
+    len = 0;
+    int n;
+    while ((n = in.read(buf, 0, BUFFER)) == 0) {
+      // a channel may return 0 bytes; keep asking
+    }
+    if (n < 0) {
+      return false;
+    }
+    len = n;
+    return true;
+  }
+
+  /** The file offset of the slice's first byte. */
+  public long firstByte() {
+    return firstByte;
+  }
+
+  /** Line breaks in the bytes returned so far (LF, CRLF and a lone CR count one each). */
+  public long lineBreaks() {
+    return lineBreaks;
+  }
+
+  /** Quote bytes in the bytes returned so far. */
+  public long quotes() {
+    return quotes;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int want) throws IOException {
+    if (done) {
+      return -1;
+    }
+    if (pos == len && !fill()) {
+      done = true;
+      return -1;
+    }
+    int n = Math.min(want, len - pos);
+    if (bounded && offset + pos + n > end) {
+      n = boundedLength(n);
+      if (n == 0) {
+        done = true;
+        return -1;
+      }
+    }
+    System.arraycopy(buf, pos, b, off, n);
+    if (count) {
+      count(buf, pos, n);
+    }
+    prev = buf[pos + n - 1] & 0xFF;
+    pos += n;
+    return n;
+  }
+
+  /** How many of the next {@code n} buffered bytes belong to the slice: up to the first line start at or after end. */
+  private int boundedLength(int n) throws IOException {
+    int p = prev;
+    for (int i = 0; i < n; i++) {
+      long at = offset + pos + i;
+      int b = buf[pos + i] & 0xFF;
+      if (at >= end && p >= 0 && (p == '\n' || (p == '\r' && b != '\n'))) {
+        return i;
+      }
+      p = b;
+    }
+    return n;
+  }
+
+  private void count(byte[] b, int from, int n) {
+    boolean cr = countPrevCr;
+    long breaks = 0;
+    long q = 0;
+    for (int i = from; i < from + n; i++) {
+      byte x = b[i];
+      if (x == '\n') {
+        if (!cr) {
+          breaks++;
+        }
+        cr = false;
+      } else if (x == '\r') {
+        breaks++;
+        cr = true;
+      } else {
+        cr = false;
+        if (x == quote) {
+          q++;
+        }
+      }
+    }
+    countPrevCr = cr;
+    lineBreaks += breaks;
+    quotes += q;
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+
+  /** A seekable channel as a stream (Channels.newInputStream would synchronise every read). */
+  private static final class ChannelInput extends InputStream {
+    private final SeekableByteChannel ch;
+
+    ChannelInput(SeekableByteChannel ch) {
+      this.ch = ch;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return ch.read(ByteBuffer.wrap(b, off, len));
+    }
+
+    @Override
+    public void close() throws IOException {
+      ch.close();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.trainset.transforms.io.csv;
+
+import dev.trainset.transforms.io.TextRowWriter;
+import dev.trainset.transforms.parse.ColumnSpec;
+import dev.trainset.transforms.parse.ColumnType;
+import dev.trainset.transforms.parse.TableSchema;
+import dev.trainset.transforms.parse.TypedRow;
+import dev.trainset.transforms.parse.Values;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The CSV SageMaker's built-in algorithms read: no header, label in the first column, every value numeric (booleans
+ * as 1/0, an empty field for a missing feature), numbers in plain notation (no exponent that a header sniffer could
+ * take for text), comma-separated, {@code \n} line ends.
+ */
+public final class SageMakerCsvWriter extends TextRowWriter {
+  private final ColumnType[] types;
+
+  /**
+   * Checks the consumer's rules first.
+   *
+   * @throws IllegalArgumentException naming the column that breaks a rule
+   */
+  public SageMakerCsvWriter(TableSchema schema, boolean labelFirst, boolean gzip, OutputStream out) throws IOException {
+    super(out, gzip);
+    List<String> problems = problems(schema, labelFirst);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(problems.get(0));
+    }
+    types = new ColumnType[schema.size()];
+    for (int i = 0; i < types.length; i++) {
+      types[i] = schema.column(i).type();
+    }
+  }
+
+  /** Every reason this schema cannot be written as SageMaker CSV, one per column, each naming it. */
+  public static List<String> problems(TableSchema schema, boolean labelFirst) {
+    List<String> out = new ArrayList<>();
+    if (!labelFirst) {
+      out.add("sagemaker-csv needs a label in the first column: set label.column");
+      return out;
+    }
+    for (int i = 0; i < schema.size(); i++) {
+      ColumnSpec c = schema.column(i);
+      boolean numeric = c.type() == ColumnType.LONG || c.type() == ColumnType.DOUBLE || c.type() == ColumnType.BOOLEAN;
+      if (c.list() || !numeric) {
+        out.add(
+            "sagemaker-csv needs numeric columns; "
+                + (i == 0 ? "the label '" + c.name() + "'" : "column '" + c.name() + "'")
+                + " is " + c.describeType()
+                + (i == 0
+                    ? " (map it to numbers with label.map)"
+                    : " (drop it with columns.drop, or encode it with output.oneHot / output.ordinal)"));
+      }
+    }
+    if (schema.size() > 0 && schema.column(0).nullable()) {
+      out.add("sagemaker-csv needs a label in every row; label.required must be true");
+    }
+    return out;
+  }
+
+  @Override
+  protected void render(TypedRow row, StringBuilder line) {
+    for (int i = 0; i < types.length; i++) {
+      if (i > 0) {
+        line.append(',');
+      }
+      if (row.isNull(i)) {
+        continue;
+      }
+      switch (types[i]) {
+        case DOUBLE:
+          double d = row.getDouble(i);
+          if (Double.isFinite(d)) {
+            line.append(Values.formatDouble(d));
+          } // NaN and infinities: missing for XGBoost
+          break;
+        case BOOLEAN:
+          line.append(row.getBoolean(i) ? '1' : '0');
+          break;
+        default:
+          line.append(row.getLong(i));
+      }
+    }
+  }
+}
