@@ -41,16 +41,19 @@ final class RunCommand implements Callable<Integer> {
       err.println(line);
       err.flush();
     });
-    BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(lines::info, run.pipelineOptions()));
+    BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(lines::info));
     long inputBytes = 0;
     for (org.apache.beam.sdk.io.fs.MatchResult.Metadata f : plan.files()) {
       inputBytes += f.sizeBytes();
     }
-    PipelineOptions options = run.pipelineOptions(inputBytes);
-    BatchIngest.Settings settings = run.settings(lines::info, options);
+    BatchIngest.Execution execution = run.execution(inputBytes, plan.files().size(), cfg);
+    PipelineOptions options = execution == BatchIngest.Execution.LAUNCHER ? null : run.pipelineOptions(inputBytes);
+    BatchIngest.Settings settings = run.settings(lines::info, execution);
     String start = "trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
-        + " on " + options.getRunner().getSimpleName()
-        + (run.defaultsToFlink(inputBytes)
+        + (options == null
+            ? " in the launcher (the input is one slice: no Beam job)"
+            : " on " + options.getRunner().getSimpleName())
+        + (options != null && run.defaultsToFlink(inputBytes)
             ? String.format(
                 " (embedded: the input, %,d MB, is over %d MB, the DirectRunner's limit in a %,d MB heap; choose a runner"
                     + " with --runner-config)",

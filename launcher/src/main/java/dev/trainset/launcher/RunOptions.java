@@ -70,10 +70,29 @@ final class RunOptions {
    * checks that each remote input and output location can be reached with the credentials at hand.
    */
   void connectStorage(RunConfig config) {
+    if (!remote(config.input().path()) && !remote(config.output().path())) {
+      return; // local paths need no options (Beam's options take over a second to make)
+    }
     PipelineOptions options = pipelineOptions();
     org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
     Storage.check(options, "input.path", config.input().path(), true);
     Storage.check(options, "output.path", config.output().path(), false);
+  }
+
+  private static boolean remote(String path) {
+    return path.contains("://") && !path.startsWith("file://");
+  }
+
+  /**
+   * Where the writing pass runs when no runner is chosen: in the launcher when the whole input is one slice (a Beam
+   * job would add seconds of start-up and no parallelism), else on a Beam runner ({@link #defaultsToFlink}).
+   */
+  BatchIngest.Execution execution(long inputBytes, int files, RunConfig config) {
+    boolean chosen = runnerConfig != null || beamArgs.stream().anyMatch(a -> a.startsWith("--runner="));
+    if (!chosen && files == 1 && inputBytes <= config.input().sliceBytes()) {
+      return BatchIngest.Execution.LAUNCHER;
+    }
+    return runsInThisJvm(pipelineOptions(inputBytes)) ? BatchIngest.Execution.JVM : BatchIngest.Execution.CLUSTER;
   }
 
   PipelineOptions pipelineOptions() {
@@ -86,6 +105,18 @@ final class RunOptions {
    * but keeps a run's data on the heap; Flink's memory stays flat (measured in BENCHMARKS.md).
    */
   PipelineOptions pipelineOptions(long inputBytes) {
+    boolean flink = defaultsToFlink(inputBytes);
+    if (options == null || optionsForFlink != flink) {
+      options = makeOptions(inputBytes);
+      optionsForFlink = flink;
+    }
+    return options;
+  }
+
+  private PipelineOptions options;
+  private boolean optionsForFlink;
+
+  private PipelineOptions makeOptions(long inputBytes) {
     List<String> beam = new ArrayList<>(beamArgs);
     beam.removeIf(RunOptions::isConfigFlag);
     if (defaultsToFlink(inputBytes)) {
@@ -147,13 +178,13 @@ final class RunOptions {
   }
 
   BatchIngest.Settings settings(Consumer<String> progress) {
-    return settings(progress, pipelineOptions());
+    return settings(progress, BatchIngest.Execution.JVM);
   }
 
-  /** The run's settings; the first pass runs in this JVM unless the runner is a remote Flink cluster. */
-  BatchIngest.Settings settings(Consumer<String> progress, PipelineOptions options) {
+  /** The run's settings. */
+  BatchIngest.Settings settings(Consumer<String> progress, BatchIngest.Execution execution) {
     return new BatchIngest.Settings(
-        overwrite, runId, date != null ? date : LocalDate.now(ZoneOffset.UTC), Trainset.version(), progress, runsInThisJvm(options));
+        overwrite, runId, date != null ? date : LocalDate.now(ZoneOffset.UTC), Trainset.version(), progress, execution);
   }
 
   /** Whether the runner executes in the launcher's JVM: the DirectRunner, or Flink with {@code [local]} / {@code [auto]}. */

@@ -48,19 +48,36 @@ public final class BatchIngest {
   public record Result(
       String runId, String output, String status, long read, long written, long rejected, Manifest manifest, Duration duration) {}
 
+  /** Where a run's passes run. */
+  public enum Execution {
+    /** Both passes in the launcher's threads, no Beam job (for an input of one slice). */
+    LAUNCHER,
+    /** The runner runs in this JVM (the DirectRunner, embedded Flink): the first pass in the launcher's threads. */
+    JVM,
+    /** The runner is a cluster: both passes are jobs on it. */
+    CLUSTER
+  }
+
   /**
    * How a run is started: overwrite or not, the run id (null: derived), the logical date ({@code {date}} in paths and
-   * part of the derived run id), where progress lines go, and whether the first pass may run in this JVM (the runner
-   * runs here: the DirectRunner or embedded Flink) or must be a job on the runner (a cluster).
+   * part of the derived run id), where progress lines go, and where the passes run.
    */
   public record Settings(
-      boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress, boolean localFirstPass) {
+      boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress, Execution execution) {
     public Settings(boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress) {
-      this(overwrite, runId, date, version, progress, true);
+      this(overwrite, runId, date, version, progress, Execution.JVM);
     }
 
     public Settings(boolean overwrite, String runId, String version, Consumer<String> progress) {
-      this(overwrite, runId, LocalDate.now(ZoneOffset.UTC), version, progress, true);
+      this(overwrite, runId, LocalDate.now(ZoneOffset.UTC), version, progress, Execution.JVM);
+    }
+
+    public Settings withExecution(Execution e) {
+      return new Settings(overwrite, runId, date, version, progress, e);
+    }
+
+    boolean localFirstPass() {
+      return execution != Execution.CLUSTER;
     }
 
     public static Settings defaults() {
@@ -89,7 +106,11 @@ public final class BatchIngest {
     return run(plan(cfg, settings), options, settings);
   }
 
-  /** Runs a planned run (the command line plans first, to choose the runner by input size). */
+  /**
+   * Runs a planned run (the command line plans first, to choose the runner by input size).
+   *
+   * @param options the Beam options; null with {@link Execution#LAUNCHER}
+   */
   public static Result run(Plan plan, PipelineOptions options, Settings settings) {
     Instant started = Instant.now();
     RunConfig cfg = plan.config();
@@ -107,7 +128,9 @@ public final class BatchIngest {
     out.prepare(settings.overwrite(), runId);
     out.write(OutputDir.RUN_MARKER, "{\"runId\":\"" + runId + "\",\"startedAt\":\"" + started + "\"}\n", "application/json");
 
-    options.setJobName(jobName("ingest", runId));
+    if (options != null) {
+      options.setJobName(jobName("ingest", runId));
+    }
     Planning.Planned planned =
         Planning.plan(cfg, fileFormat, plan.files(), out, options, settings.localFirstPass(), runId, settings.progress());
     settings.progress().accept("schema (" + planned.schema().source() + "): " + planned.schema().schema());
@@ -120,7 +143,9 @@ public final class BatchIngest {
             out.path(temp), planned.splitter().splits().size() > 1);
     BatchResult result = write(planned, spec, options, out, runId, settings);
     return Finish.run(
-        new Finish.Run(cfg, plan.files(), format, runId, started, settings.version(), options.getRunner().getSimpleName(), temp),
+        new Finish.Run(
+            cfg, plan.files(), format, runId, started, settings.version(), options == null ? "launcher" : options.getRunner().getSimpleName(),
+            temp),
         planned, result, out);
   }
 
@@ -147,6 +172,13 @@ public final class BatchIngest {
   private static BatchResult write(
       Planning.Planned planned, WriteSlice.Spec spec, PipelineOptions options, OutputDir out, String runId, Settings settings) {
     String key = "ingest-" + runId + "-" + System.nanoTime();
+    if (settings.execution() == Execution.LAUNCHER) {
+      try (Progress progress = Progress.start(key, "writing", planned.records(), settings.progress())) {
+        return LocalWrite.run(planned.slices(), spec, key);
+      } finally {
+        LocalProgress.remove(key);
+      }
+    }
     String resultPath = OutputDir.WORK + "result.b64";
     Pipeline p = Pipeline.create(options);
     p.apply("Ingest", BatchGraph.of(planned.slices(), spec, key)).apply("WriteResult", ResultFile.to(BatchResult.class, out.path(resultPath)));

@@ -36,7 +36,7 @@ public final class CsvFieldReader implements Closeable {
   private final char delimiter;
   private final char quote;
   private final boolean trim;
-  private final char[][] missing;
+  private final char[][] missingTokens;
   private final int longestMissing;
   private final long lineOffset;
   private final List<String> columns;
@@ -51,11 +51,11 @@ public final class CsvFieldReader implements Closeable {
     this.quote = settings.quote();
     this.trim = settings.trim();
     this.lineOffset = firstLine - 1;
-    this.missing = new char[settings.missing().size()][];
+    this.missingTokens = new char[settings.missing().size()][];
     int i = 0;
     int longest = -1;
     for (String m : settings.missing()) {
-      missing[i++] = m.toCharArray();
+      missingTokens[i++] = m.toCharArray();
       longest = Math.max(longest, m.length());
     }
     this.longestMissing = longest;
@@ -225,15 +225,23 @@ public final class CsvFieldReader implements Closeable {
 
   /** Whether field {@code i} equals a missing token. */
   public boolean isMissing(int i) {
-    int n = fields.length[i];
+    return fields.missing[i];
+  }
+
+  /** Whether {@code n} characters at {@code s} equal a missing token (checked once per field, when a record is read). */
+  private boolean missingToken(char[] c, int s, int n) {
     if (n > longestMissing) {
       return false;
     }
-    char[] c = fields.chars;
-    int s = fields.start[i];
-    for (char[] m : missing) {
-      if (m.length == n && Arrays.equals(c, s, s + n, m, 0, n)) {
-        return true;
+    for (char[] m : missingTokens) {
+      if (m.length == n) {
+        int k = 0;
+        while (k < n && c[s + k] == m[k]) {
+          k++;
+        }
+        if (k == n) {
+          return true;
+        }
       }
     }
     return false;
@@ -291,6 +299,7 @@ public final class CsvFieldReader implements Closeable {
     int[] rawStart = new int[16];
     int[] rawLength = new int[16];
     boolean[] quoted = new boolean[16];
+    boolean[] missing = new boolean[16];
     int count;
     long line;
 
@@ -310,6 +319,7 @@ public final class CsvFieldReader implements Closeable {
         rawStart = Arrays.copyOf(rawStart, n);
         rawLength = Arrays.copyOf(rawLength, n);
         quoted = Arrays.copyOf(quoted, n);
+        missing = Arrays.copyOf(missing, n);
       }
       if (used + len > chars.length) {
         chars = Arrays.copyOf(chars, Math.max(chars.length * 2, used + len));
@@ -348,6 +358,7 @@ public final class CsvFieldReader implements Closeable {
         }
         start[i] = s;
         length[i] = n;
+        missing[i] = missingToken(chars, s, n);
       }
     }
 

@@ -10,7 +10,7 @@ package dev.trainset.transforms.parse;
  *       optional exponent; no hex, no {@code NaN}/{@code Infinity}, no type suffix.
  * </ul>
  *
- * {@link #parseDouble} gives the correctly rounded double: mantissas up to 2^53 with a power of ten up to 10^22 take
+ * {@link #parseDouble} checks and parses in one pass and gives the correctly rounded double: mantissas up to 2^53 with a power of ten up to 10^22 take
  * one exact multiplication or division (Clinger's fast path, correctly rounded by IEEE 754); anything else goes to
  * {@link Double#parseDouble}.
  */
@@ -140,52 +140,80 @@ public final class TextNumbers {
     return i == end;
   }
 
-  /** Parses a value {@link #isDecimal} accepted (or {@link #isLong}). */
+  /**
+   * Parses a decimal ({@link #isDecimal}'s grammar) in one pass over the characters; returns NaN when the text is
+   * not one (no valid text parses to NaN).
+   */
   public static double parseDouble(char[] c, int off, int len) {
     int i = off;
     int end = off + len;
     boolean negative = false;
-    if (c[i] == '-' || c[i] == '+') {
+    if (i < end && (c[i] == '-' || c[i] == '+')) {
       negative = c[i] == '-';
       i++;
     }
     long mantissa = 0;
     int scale = 0; // digits after the point that went into the mantissa
+    int digits = 0;
     boolean exactMantissa = true;
-    while (i < end && c[i] >= '0' && c[i] <= '9') {
+    while (i < end) {
+      int d = c[i] - '0';
+      if (d < 0 || d > 9) {
+        break;
+      }
       if (mantissa < 100_000_000_000_000_000L) {
-        mantissa = mantissa * 10 + (c[i] - '0');
+        mantissa = mantissa * 10 + d;
       } else {
         exactMantissa = false;
       }
+      digits++;
       i++;
     }
     if (i < end && c[i] == '.') {
       i++;
-      while (i < end && c[i] >= '0' && c[i] <= '9') {
+      while (i < end) {
+        int d = c[i] - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
         if (mantissa < 100_000_000_000_000_000L) {
-          mantissa = mantissa * 10 + (c[i] - '0');
+          mantissa = mantissa * 10 + d;
           scale++;
         } else {
           exactMantissa = false;
         }
+        digits++;
         i++;
       }
+    }
+    if (digits == 0) {
+      return Double.NaN;
     }
     long exponent = 0;
     if (i < end && (c[i] == 'e' || c[i] == 'E')) {
       i++;
       boolean negativeExponent = false;
-      if (c[i] == '-' || c[i] == '+') {
+      if (i < end && (c[i] == '-' || c[i] == '+')) {
         negativeExponent = c[i] == '-';
         i++;
       }
-      for (; i < end && exponent < 100_000; i++) {
-        exponent = exponent * 10 + (c[i] - '0');
+      int expDigits = 0;
+      while (i < end && c[i] >= '0' && c[i] <= '9') {
+        if (exponent < 100_000) {
+          exponent = exponent * 10 + (c[i] - '0');
+        }
+        expDigits++;
+        i++;
+      }
+      if (expDigits == 0) {
+        return Double.NaN;
       }
       if (negativeExponent) {
         exponent = -exponent;
       }
+    }
+    if (i != end) {
+      return Double.NaN;
     }
     long e10 = exponent - scale;
     if (exactMantissa && mantissa <= (1L << 53) && e10 >= -22 && e10 <= 22) {

@@ -19,10 +19,11 @@ public final class TextTyper {
         out.setLong(j, TextNumbers.parseLong(c, off, len));
         return;
       case DOUBLE:
-        if (!TextNumbers.isDecimal(c, off, len)) {
+        double d = TextNumbers.parseDouble(c, off, len);
+        if (Double.isNaN(d)) {
           throw BadValue.mismatch(column, new String(c, off, len));
         }
-        out.setDouble(j, TextNumbers.parseDouble(c, off, len));
+        out.setDouble(j, d);
         return;
       case BOOLEAN:
         int b = TextNumbers.booleanValue(c, off, len, true);

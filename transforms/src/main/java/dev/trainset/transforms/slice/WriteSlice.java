@@ -140,6 +140,7 @@ public final class WriteSlice {
       boolean hasLabel = labelColumn >= 0;
       RowSplitter.ForSlice splitter = spec.splitter().forSlice(slice.index());
       String keyColumn = spec.splitter().keyColumn();
+      boolean usesKey = spec.splitter().usesKey();
       try (SliceInput in = SliceInput.open(slice, false, -1)) {
         RecordSource r;
         try {
@@ -198,7 +199,7 @@ public final class WriteSlice {
               continue;
             }
             long features = roles.featureKey();
-            long keyHash = keyColumn == null ? keyHashOfRow(features, roles) : keyHashOfColumn(r, keyColumn);
+            long keyHash = !usesKey ? 0 : keyColumn == null ? keyHashOfRow(features, roles) : keyHashOfColumn(r, keyColumn);
             int split = splitter.split(label == null ? LabelClasses.ALL : label.splitClass(), features, keyHash);
             writeRow(split, label);
             if (spec.checkLeakage() && splitter.mayLeak(features)) {

@@ -44,15 +44,17 @@ public final class CountLeakage
         .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()));
   }
 
-  /** Per shard: the feature vectors seen in more than one split, and their rows: KV<vectors, rows>. */
-  static final class ShardFn extends DoFn<KV<Integer, Iterable<KV<Long, Integer>>>, KV<Long, Long>> {
-    @ProcessElement
-    public void process(@Element KV<Integer, Iterable<KV<Long, Integer>>> shard, OutputReceiver<KV<Long, Long>> out) {
-      // feature key -> (row count << 8) | split bit mask
-      HashMap<Long, Long> seen = new HashMap<>();
-      for (KV<Long, Integer> e : shard.getValue()) {
-        seen.merge(e.getKey(), (1L << 8) | (1L << e.getValue()), (a, b) -> (((a >>> 8) + (b >>> 8)) << 8) | ((a | b) & 0xFF));
-      }
+  /** Counts feature keys and the splits each was seen in. Not thread-safe. */
+  public static final class Tally {
+    // feature key -> (row count << 8) | split bit mask
+    private final HashMap<Long, Long> seen = new HashMap<>();
+
+    public void add(long featureKey, int split) {
+      seen.merge(featureKey, (1L << 8) | (1L << split), (a, b) -> (((a >>> 8) + (b >>> 8)) << 8) | ((a | b) & 0xFF));
+    }
+
+    /** Feature vectors seen in more than one split, and their rows. */
+    public long[] leaked() {
       long vectors = 0;
       long rows = 0;
       for (long v : seen.values()) {
@@ -61,8 +63,21 @@ public final class CountLeakage
           rows += v >>> 8;
         }
       }
-      if (vectors > 0) {
-        out.output(KV.of(vectors, rows));
+      return new long[] {vectors, rows};
+    }
+  }
+
+  /** Per shard: the feature vectors seen in more than one split, and their rows: KV<vectors, rows>. */
+  static final class ShardFn extends DoFn<KV<Integer, Iterable<KV<Long, Integer>>>, KV<Long, Long>> {
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<KV<Long, Integer>>> shard, OutputReceiver<KV<Long, Long>> out) {
+      Tally t = new Tally();
+      for (KV<Long, Integer> e : shard.getValue()) {
+        t.add(e.getKey(), e.getValue());
+      }
+      long[] l = t.leaked();
+      if (l[0] > 0) {
+        out.output(KV.of(l[0], l[1]));
       }
     }
   }

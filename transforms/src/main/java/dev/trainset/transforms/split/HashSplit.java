@@ -33,6 +33,11 @@ public final class HashSplit implements RowSplitter {
   }
 
   @Override
+  public boolean usesKey() {
+    return true;
+  }
+
+  @Override
   public String keyColumn() {
     return keyColumn;
   }

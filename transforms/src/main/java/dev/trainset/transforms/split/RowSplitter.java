@@ -12,6 +12,11 @@ public interface RowSplitter extends Serializable {
   /** The split names, in index order. */
   List<String> splits();
 
+  /** Whether the split depends on the row's split key (else {@link ForSlice#split} gets 0 for it). */
+  default boolean usesKey() {
+    return false;
+  }
+
   /** The column whose value is the split key ({@code split.key}), or null for the whole row. */
   default String keyColumn() {
     return null;

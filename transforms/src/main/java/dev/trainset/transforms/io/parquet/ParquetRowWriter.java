@@ -56,13 +56,20 @@ public final class ParquetRowWriter implements RowWriter {
   private final ParquetWriter<TypedRow> writer;
 
   public ParquetRowWriter(TableSchema schema, Codec codec, long rowGroupBytes, OutputStream out) throws IOException {
-    writer =
+    Builder b =
         new Builder(new StreamOutputFile(out), schema)
             .withCompressionCodec(codec.parquet)
             .withRowGroupSize(rowGroupBytes)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .withConf(new Configuration(false))
-            .build();
+            .withConf(new Configuration(false));
+    if (!"true".equals(System.getProperty("trainset.parquet.doubleDictionary"))) {
+      for (ColumnSpec c : schema.columns()) {
+        if (c.type() == dev.trainset.transforms.parse.ColumnType.DOUBLE && !c.list() && c.name().indexOf('.') < 0) {
+          b = b.withDictionaryEncoding(c.name(), false);
+        }
+      }
+    }
+    writer = b.build();
   }
 
   /** The Parquet schema of a table schema. */
