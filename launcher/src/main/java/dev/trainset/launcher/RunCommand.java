@@ -46,12 +46,12 @@ final class RunCommand implements Callable<Integer> {
     for (org.apache.beam.sdk.io.fs.MatchResult.Metadata f : plan.files()) {
       inputBytes += f.sizeBytes();
     }
-    BatchIngest.Execution execution = run.execution(inputBytes, plan.files().size(), cfg);
+    BatchIngest.Execution execution = run.execution(inputBytes);
     PipelineOptions options = execution == BatchIngest.Execution.LAUNCHER ? null : run.pipelineOptions(inputBytes);
     BatchIngest.Settings settings = run.settings(lines::info, execution);
     String start = "trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
         + (options == null
-            ? " in the launcher (the input is one slice: no Beam job)"
+            ? " in this process (" + Runtime.getRuntime().availableProcessors() + " threads; choose a Beam runner with --runner-config)"
             : " on " + options.getRunner().getSimpleName())
         + (options != null && run.defaultsToFlink(inputBytes)
             ? String.format(

@@ -84,15 +84,18 @@ final class RunOptions {
   }
 
   /**
-   * Where the writing pass runs when no runner is chosen: in the launcher when the whole input is one slice (a Beam
-   * job would add seconds of start-up and no parallelism), else on a Beam runner ({@link #defaultsToFlink}).
+   * Where the passes run: without a chosen runner, in the launcher's own threads (the same slice code a Beam job
+   * runs, without a runner's start-up: BENCHMARKS.md); with one ({@code --runner-config}, {@code --runner=}), on it.
    */
-  BatchIngest.Execution execution(long inputBytes, int files, RunConfig config) {
-    boolean chosen = runnerConfig != null || beamArgs.stream().anyMatch(a -> a.startsWith("--runner="));
-    if (!chosen && files == 1 && inputBytes <= config.input().sliceBytes()) {
+  BatchIngest.Execution execution(long inputBytes) {
+    if (!runnerChosen()) {
       return BatchIngest.Execution.LAUNCHER;
     }
     return runsInThisJvm(pipelineOptions(inputBytes)) ? BatchIngest.Execution.JVM : BatchIngest.Execution.CLUSTER;
+  }
+
+  boolean runnerChosen() {
+    return runnerConfig != null || beamArgs.stream().anyMatch(a -> a.startsWith("--runner="));
   }
 
   PipelineOptions pipelineOptions() {

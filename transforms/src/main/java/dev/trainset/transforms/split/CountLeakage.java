@@ -1,6 +1,5 @@
 package dev.trainset.transforms.split;
 
-import java.util.HashMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
@@ -44,24 +43,49 @@ public final class CountLeakage
         .setCoder(KvCoder.of(VarLongCoder.of(), VarLongCoder.of()));
   }
 
-  /** Counts feature keys and the splits each was seen in. Not thread-safe. */
+  /**
+   * Feature keys and the split each row went to, 8 bytes a row: the key's top 61 bits and the split in the low 3 (at
+   * most 5 splits). Sorting them puts the rows of a feature vector side by side. Not thread-safe.
+   */
   public static final class Tally {
-    // feature key -> (row count << 8) | split bit mask
-    private final HashMap<Long, Long> seen = new HashMap<>();
+    private long[] entries = new long[1024];
+    private int size;
 
     public void add(long featureKey, int split) {
-      seen.merge(featureKey, (1L << 8) | (1L << split), (a, b) -> (((a >>> 8) + (b >>> 8)) << 8) | ((a | b) & 0xFF));
+      if (size == entries.length) {
+        entries = java.util.Arrays.copyOf(entries, size * 2);
+      }
+      entries[size++] = (featureKey & ~7L) | split;
+    }
+
+    /** Adds another tally's rows. */
+    public void merge(Tally other) {
+      if (size + other.size > entries.length) {
+        entries = java.util.Arrays.copyOf(entries, Math.max(entries.length * 2, size + other.size));
+      }
+      System.arraycopy(other.entries, 0, entries, size, other.size);
+      size += other.size;
     }
 
     /** Feature vectors seen in more than one split, and their rows. */
     public long[] leaked() {
+      java.util.Arrays.sort(entries, 0, size);
       long vectors = 0;
       long rows = 0;
-      for (long v : seen.values()) {
-        if (Long.bitCount(v & 0xFF) > 1) {
-          vectors++;
-          rows += v >>> 8;
+      int i = 0;
+      while (i < size) {
+        long key = entries[i] & ~7L;
+        int j = i;
+        int splits = 0;
+        while (j < size && (entries[j] & ~7L) == key) {
+          splits |= 1 << (int) (entries[j] & 7);
+          j++;
         }
+        if (Integer.bitCount(splits) > 1) {
+          vectors++;
+          rows += j - i;
+        }
+        i = j;
       }
       return new long[] {vectors, rows};
     }

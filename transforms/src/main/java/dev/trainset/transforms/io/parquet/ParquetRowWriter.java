@@ -10,15 +10,19 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import dev.trainset.transforms.parse.ColumnType;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnWriteStore;
+import org.apache.parquet.column.ColumnWriter;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -26,7 +30,9 @@ import org.apache.parquet.schema.Type;
 import org.apache.parquet.schema.Types;
 
 /**
- * Parquet files written with parquet-java straight from {@link TypedRow}s (no Avro record in between). Column names
+ * Parquet files written with parquet-java's column writers straight from {@link TypedRow}s: no Avro record, no record
+ * consumer in between; each value goes to its column's writer with its repetition and definition levels, and a row
+ * group is closed when the buffered columns pass the row-group size. Column names
  * are the schema's, exactly ({@code nested.k}, {@code sepal length (cm)}): Parquet, DuckDB, pandas and Spark read
  * them as they are. Types: boolean, int64, double, string (UTF-8 binary), timestamps as int64 {@code TIMESTAMP(MICROS,
  * UTC)}, and list columns as the standard three-level {@code LIST} of optional elements; a column that may be null is
@@ -53,23 +59,67 @@ public final class ParquetRowWriter implements RowWriter {
 
   public static final int DEFAULT_ROW_GROUP_BYTES = 64 * 1024 * 1024;
 
-  private final ParquetWriter<TypedRow> writer;
+  /** Rows between two checks of the buffered size against the row-group size. */
+  private static final int SIZE_CHECK_ROWS = 4096;
+
+  private final TableSchema schema;
+  private final ColumnSpec[] columns;
+  private final MessageType message;
+  private final ColumnDescriptor[] descriptors;
+  private final ParquetProperties props;
+  private final CodecFactory codecs;
+  private final CodecFactory.BytesCompressor compressor;
+  private final ParquetFileWriter file;
+  private final long rowGroupBytes;
+  private ColumnChunkPageWriteStore pages;
+  private ColumnWriteStore store;
+  private ColumnWriter[] writers;
+  private long groupRows;
 
   public ParquetRowWriter(TableSchema schema, Codec codec, long rowGroupBytes, OutputStream out) throws IOException {
-    Builder b =
-        new Builder(new StreamOutputFile(out), schema)
-            .withCompressionCodec(codec.parquet)
-            .withRowGroupSize(rowGroupBytes)
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .withConf(new Configuration(false));
-    if (!"true".equals(System.getProperty("trainset.parquet.doubleDictionary"))) {
-      for (ColumnSpec c : schema.columns()) {
-        if (c.type() == dev.trainset.transforms.parse.ColumnType.DOUBLE && !c.list() && c.name().indexOf('.') < 0) {
-          b = b.withDictionaryEncoding(c.name(), false);
-        }
+    this.schema = schema;
+    this.columns = schema.columns().toArray(new ColumnSpec[0]);
+    this.message = messageType(schema);
+    this.rowGroupBytes = rowGroupBytes;
+    ParquetProperties.Builder b = ParquetProperties.builder().withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
+    for (ColumnSpec c : columns) {
+      // Doubles measured here rarely fit a dictionary: building one only to fall back to plain costs time.
+      if (c.type() == ColumnType.DOUBLE && !c.list() && c.name().indexOf('.') < 0) {
+        b.withDictionaryEncoding(c.name(), false);
       }
     }
-    writer = b.build();
+    this.props = b.build();
+    this.codecs = new CodecFactory(new Configuration(false), props.getPageSizeThreshold());
+    this.compressor = codecs.getCompressor(codec.parquet);
+    this.file = new ParquetFileWriter(new StreamOutputFile(out), message, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0);
+    file.start();
+    this.descriptors = new ColumnDescriptor[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      String[] path = columns[i].list() ? new String[] {columns[i].name(), "list", "element"} : new String[] {columns[i].name()};
+      descriptors[i] = message.getColumnDescription(path);
+    }
+    newRowGroup();
+  }
+
+  private void newRowGroup() {
+    pages = new ColumnChunkPageWriteStore(compressor, message, props.getAllocator(), props.getColumnIndexTruncateLength(), false);
+    store = props.newColumnWriteStore(message, pages, pages);
+    writers = new ColumnWriter[columns.length];
+    for (int i = 0; i < columns.length; i++) {
+      writers[i] = store.getColumnWriter(descriptors[i]);
+    }
+    groupRows = 0;
+  }
+
+  private void flushRowGroup() throws IOException {
+    if (groupRows == 0) {
+      return;
+    }
+    file.startBlock(groupRows);
+    store.flush();
+    pages.flushToFileWriter(file);
+    file.endBlock();
+    store.close();
   }
 
   /** The Parquet schema of a table schema. */
@@ -110,121 +160,78 @@ public final class ParquetRowWriter implements RowWriter {
 
   @Override
   public void write(TypedRow row) throws IOException {
-    writer.write(row);
+    for (int i = 0; i < columns.length; i++) {
+      ColumnSpec c = columns[i];
+      ColumnWriter w = writers[i];
+      int present = c.nullable() ? 1 : 0; // the definition level of a value that is there
+      if (row.isNull(i)) {
+        w.writeNull(0, 0);
+        continue;
+      }
+      if (c.list()) {
+        writeList(w, c, present, (List<?>) row.getObject(i));
+        continue;
+      }
+      switch (c.type()) {
+        case BOOLEAN:
+          w.write(row.getBoolean(i), 0, present);
+          break;
+        case LONG:
+        case TIMESTAMP:
+          w.write(row.getLong(i), 0, present);
+          break;
+        case DOUBLE:
+          w.write(row.getDouble(i), 0, present);
+          break;
+        default:
+          w.write(Binary.fromString((String) row.getObject(i)), 0, present);
+      }
+    }
+    store.endRecord();
+    if (++groupRows % SIZE_CHECK_ROWS == 0 && store.getBufferedSize() > rowGroupBytes) {
+      flushRowGroup();
+      newRowGroup();
+    }
+  }
+
+  /** A three-level list: the list's own level, then one repeated entry per element, each optional. */
+  private static void writeList(ColumnWriter w, ColumnSpec c, int listDefined, List<?> items) {
+    if (items.isEmpty()) {
+      w.writeNull(0, listDefined);
+      return;
+    }
+    int rep = 0;
+    for (Object v : items) {
+      if (v == null) {
+        w.writeNull(rep, listDefined + 1);
+      } else {
+        int d = listDefined + 2;
+        switch (c.type()) {
+          case BOOLEAN:
+            w.write((Boolean) v, rep, d);
+            break;
+          case LONG:
+            w.write((Long) v, rep, d);
+            break;
+          case TIMESTAMP:
+            w.write(TypedRow.micros((Instant) v), rep, d);
+            break;
+          case DOUBLE:
+            w.write((Double) v, rep, d);
+            break;
+          default:
+            w.write(Binary.fromString((String) v), rep, d);
+        }
+      }
+      rep = 1;
+    }
   }
 
   @Override
   public void finish() throws IOException {
-    writer.close();
-  }
-
-  private static final class Builder extends ParquetWriter.Builder<TypedRow, Builder> {
-    private final TableSchema schema;
-
-    Builder(OutputFile file, TableSchema schema) {
-      super(file);
-      this.schema = schema;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<TypedRow> getWriteSupport(Configuration conf) {
-      return new RowWriteSupport(schema);
-    }
-  }
-
-  /** Hands each row's values to Parquet's record consumer, column by column. */
-  private static final class RowWriteSupport extends WriteSupport<TypedRow> {
-    private final TableSchema schema;
-    private final String[] names;
-    private final ColumnSpec[] columns;
-    private RecordConsumer consumer;
-
-    RowWriteSupport(TableSchema schema) {
-      this.schema = schema;
-      this.names = schema.names().toArray(new String[0]);
-      this.columns = schema.columns().toArray(new ColumnSpec[0]);
-    }
-
-    @Override
-    public WriteContext init(Configuration configuration) {
-      return new WriteContext(messageType(schema), new HashMap<>());
-    }
-
-    @Override
-    public void prepareForWrite(RecordConsumer recordConsumer) {
-      this.consumer = recordConsumer;
-    }
-
-    @Override
-    public void write(TypedRow row) {
-      RecordConsumer c = consumer;
-      c.startMessage();
-      for (int i = 0; i < columns.length; i++) {
-        if (row.isNull(i)) {
-          continue;
-        }
-        ColumnSpec spec = columns[i];
-        c.startField(names[i], i);
-        if (spec.list()) {
-          writeList(c, spec, (List<?>) row.getObject(i));
-        } else {
-          switch (spec.type()) {
-            case BOOLEAN:
-              c.addBoolean(row.getBoolean(i));
-              break;
-            case LONG:
-            case TIMESTAMP:
-              c.addLong(row.getLong(i));
-              break;
-            case DOUBLE:
-              c.addDouble(row.getDouble(i));
-              break;
-            default:
-              c.addBinary(Binary.fromString((String) row.getObject(i)));
-          }
-        }
-        c.endField(names[i], i);
-      }
-      c.endMessage();
-    }
-
-    private static void writeList(RecordConsumer c, ColumnSpec spec, List<?> items) {
-      c.startGroup();
-      if (!items.isEmpty()) {
-        c.startField("list", 0);
-        for (Object v : items) {
-          c.startGroup();
-          if (v != null) {
-            c.startField("element", 0);
-            switch (spec.type()) {
-              case BOOLEAN:
-                c.addBoolean((Boolean) v);
-                break;
-              case LONG:
-                c.addLong((Long) v);
-                break;
-              case TIMESTAMP:
-                c.addLong(TypedRow.micros((Instant) v));
-                break;
-              case DOUBLE:
-                c.addDouble((Double) v);
-                break;
-              default:
-                c.addBinary(Binary.fromString((String) v));
-            }
-            c.endField("element", 0);
-          }
-          c.endGroup();
-        }
-        c.endField("list", 0);
-      }
-      c.endGroup();
-    }
+    flushRowGroup();
+    file.end(new HashMap<>());
+    codecs.release();
   }
 
   /** A Parquet output file over a stream that is written once, from the start. */
