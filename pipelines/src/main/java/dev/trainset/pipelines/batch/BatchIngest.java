@@ -8,6 +8,7 @@ import dev.trainset.transforms.slice.LocalProgress;
 import dev.trainset.transforms.io.RowWriters;
 import dev.trainset.transforms.prepare.Preparation;
 import dev.trainset.transforms.slice.WriteSlice;
+import dev.trainset.transforms.split.GroupPlan;
 import dev.trainset.transforms.split.SplitPlan;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -140,7 +141,7 @@ public final class BatchIngest {
         new WriteSlice.Spec(
             fileFormat, planned.schema().schema(), planned.preparation(), planned.roles(), planned.classes(), planned.splitter(),
             new RowWriters(cfg.output().formats(), cfg.output().compression(), cfg.output().rowGroupBytes(), cfg.output().textGzip()),
-            out.path(temp), planned.splitter().splits().size() > 1);
+            out.path(temp), planned.splitter().splits().size() > 1, planned.duplicates());
     BatchResult result = write(planned, spec, options, out, runId, settings);
     return Finish.run(
         new Finish.Run(
@@ -150,7 +151,7 @@ public final class BatchIngest {
   }
 
   /** What a run would do, found without writing its output: the schema, the preparation and the split plan. */
-  public record DryRun(SchemaResolver.Resolved schema, Preparation preparation, SplitPlan plan) {}
+  public record DryRun(SchemaResolver.Resolved schema, Preparation preparation, SplitPlan plan, GroupPlan.Planned groupPlan) {}
 
   /**
    * Plans a run against a scratch folder (the first pass and the schema cache go there): {@code trainset validate}.
@@ -160,7 +161,7 @@ public final class BatchIngest {
     FileFormat fileFormat = Formats.build(cfg.input(), Formats.resolve(cfg.input(), plan.files()), plan.files());
     Planning.Planned p =
         Planning.plan(cfg, fileFormat, plan.files(), scratch, options, settings.localFirstPass(), plan.runId(), settings.progress());
-    return new DryRun(p.schema(), p.preparation(), p.exact() == null ? null : p.exact().plan());
+    return new DryRun(p.schema(), p.preparation(), p.rowPlan() == null ? null : p.rowPlan().plan(), p.groupPlan());
   }
 
   /** The schema of a run's input, inferred in a scratch folder when the input does not declare it. */

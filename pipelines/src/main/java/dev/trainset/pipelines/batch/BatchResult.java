@@ -20,6 +20,7 @@ public final class BatchResult implements Serializable {
 
   long read;
   long rejected;
+  long duplicates;
   long[] written;
   final Map<String, long[]> classCounts = new HashMap<>();
   TableStats[] stats;
@@ -32,6 +33,7 @@ public final class BatchResult implements Serializable {
   void add(SliceResult r) {
     read += r.read();
     rejected += r.rejected();
+    duplicates += r.duplicates();
     if (written == null) {
       written = new long[r.written().length];
       stats = r.stats();
@@ -57,6 +59,7 @@ public final class BatchResult implements Serializable {
   BatchResult merge(BatchResult o) {
     read += o.read;
     rejected += o.rejected;
+    duplicates += o.duplicates;
     if (o.written != null) {
       if (written == null) {
         written = o.written.clone();
@@ -88,6 +91,11 @@ public final class BatchResult implements Serializable {
 
   public long rejected() {
     return rejected;
+  }
+
+  /** Rows dropped as duplicates of earlier rows ({@code split.dedupe}). */
+  public long duplicates() {
+    return duplicates;
   }
 
   /** Rows written per split (zeros when no slice wrote any). */

@@ -59,10 +59,12 @@ final class Finish {
     long[] written = result.written(splits.size());
     long writtenTotal = result.writtenTotal();
     String noSuccess = " (output " + out.root() + " left without " + OutputDir.SUCCESS + ")";
-    if (result.read() != writtenTotal + result.rejected()) {
+    boolean dedupe = cfg.split().dedupe();
+    if (result.read() != writtenTotal + result.rejected() + result.duplicates()) {
       throw new TrainsetException(
           TrainsetException.INTERNAL,
-          "counts do not reconcile: read " + result.read() + ", written " + writtenTotal + ", rejected " + result.rejected() + noSuccess);
+          "counts do not reconcile: read " + result.read() + ", written " + writtenTotal + ", rejected " + result.rejected()
+              + (dedupe ? ", duplicates removed " + result.duplicates() : "") + noSuccess);
     }
     Map<String, List<WrittenFile>> byOutput = new TreeMap<>();
     for (WrittenFile f : result.files()) {
@@ -79,15 +81,17 @@ final class Finish {
             "the " + f.configName() + " files hold " + rows + " rows, " + writtenTotal + " were written" + noSuccess);
       }
     }
-    if (planned.exact() != null) {
-      List<String> diff =
-          PlanCheck.differences(planned.exact().plan(), planned.stratified(), written, result.classCounts());
-      if (!diff.isEmpty()) {
-        throw new TrainsetException(
-            TrainsetException.INTERNAL,
-            "the rows written differ from the split plan the first pass made (did the input change during the run?): "
-                + String.join("; ", diff.subList(0, Math.min(5, diff.size()))) + noSuccess);
-      }
+    List<String> diff = List.of();
+    if (planned.rowPlan() != null) {
+      diff = PlanCheck.differences(planned.rowPlan().plan(), planned.stratified(), written, result.classCounts());
+    } else if (planned.groupPlan() != null) {
+      diff = PlanCheck.totals(planned.groupPlan().splits(), planned.groupPlan().rows(), written);
+    }
+    if (!diff.isEmpty()) {
+      throw new TrainsetException(
+          TrainsetException.INTERNAL,
+          "the rows written differ from the split plan the first pass made (did the input change during the run?): "
+              + String.join("; ", diff.subList(0, Math.min(5, diff.size()))) + noSuccess);
     }
 
     Map<String, List<Manifest.FileEntry>> placed = place(byOutput, out);
@@ -158,7 +162,7 @@ final class Finish {
             run.runner(), inputs, run.format().configName(),
             new Manifest.Schema(planned.schema().source(), Manifest.Column.of(planned.schema().schema(), null)),
             new Manifest.Columns(hasLabel ? outSchema.column(0).name() : null, Manifest.Column.of(outSchema, null)),
-            new Manifest.Counts(result.read(), writtenTotal, result.rejected(), null), outputs, splitInfo,
+            new Manifest.Counts(result.read(), writtenTotal, result.rejected(), dedupe ? result.duplicates() : null), outputs, splitInfo,
             splitSection(cfg.split(), planned), leakage(cfg.split(), result), BatchIngest.STATS_FILE, BatchIngest.REPORT_FILE,
             cfg.masked(), failure, null);
     out.write(BatchIngest.STATS_FILE, pretty(stats), "application/json");
@@ -211,24 +215,30 @@ final class Finish {
     Map<String, Long> totals = null;
     String unit = null;
     String order = null;
-    if (planned.exact() != null) {
-      SplitPlan plan = planned.exact().plan();
-      Apportionment a = plan.apportionment();
+    Apportionment a = null;
+    if (planned.rowPlan() != null) {
+      a = planned.rowPlan().plan().apportionment();
+      unit = "row";
+      order = SplitPlan.ORDER;
+    } else if (planned.groupPlan() != null) {
+      a = planned.groupPlan().apportionment();
+      unit = "group";
+      order = "group id hash (" + ValueHash.VERSION + ")";
+    }
+    if (a != null) {
       apportionment = new LinkedHashMap<>();
       for (Map.Entry<String, long[]> e : a.asMap().entrySet()) {
         Map<String, Long> cells = new LinkedHashMap<>();
-        for (int j = 0; j < plan.splits().size(); j++) {
-          cells.put(plan.splits().get(j), e.getValue()[j]);
+        for (int j = 0; j < s.names().size(); j++) {
+          cells.put(s.names().get(j), e.getValue()[j]);
         }
         apportionment.put(e.getKey(), cells);
       }
       totals = new LinkedHashMap<>();
-      long[] t = plan.totals();
+      long[] t = a.totals();
       for (int j = 0; j < t.length; j++) {
-        totals.put(plan.splits().get(j), t[j]);
+        totals.put(s.names().get(j), t[j]);
       }
-      unit = plan.unitName();
-      order = SplitPlan.ORDER;
     }
     return new Manifest.Split(
         s.method().name().toLowerCase(Locale.ROOT), fractions, s.seed(), ValueHash.VERSION, order, s.groupBy(), s.key(), s.dedupe(),

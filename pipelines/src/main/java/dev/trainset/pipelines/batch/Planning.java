@@ -9,37 +9,56 @@ import dev.trainset.transforms.io.FileSlice;
 import dev.trainset.transforms.io.OutputFormat;
 import dev.trainset.transforms.io.SlicePlanner;
 import dev.trainset.transforms.io.csv.SageMakerCsvWriter;
+import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.SchemaAccumulator;
 import dev.trainset.transforms.prepare.ColumnRoles;
 import dev.trainset.transforms.prepare.Preparation;
+import dev.trainset.transforms.slice.Duplicates;
 import dev.trainset.transforms.slice.LabelClasses;
 import dev.trainset.transforms.slice.SliceSummary;
 import dev.trainset.transforms.slice.SplitPlanner;
 import dev.trainset.transforms.slice.SummariseSlice;
+import dev.trainset.transforms.slice.SummariseSlice.Collect;
 import dev.trainset.transforms.split.ExactRowSplit;
+import dev.trainset.transforms.split.GroupPlan;
+import dev.trainset.transforms.split.GroupSplit;
 import dev.trainset.transforms.split.HashSplit;
 import dev.trainset.transforms.split.RowSplitter;
 import dev.trainset.transforms.split.SplitPlan;
 import dev.trainset.transforms.split.Unsplit;
+import dev.trainset.transforms.stats.QuantileSketch;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Everything decided before a row is written: the slices, the schema, the preparation and how rows are split. One
- * first pass over the input ({@link FirstPass}) serves every need at once: the schema when it must be inferred, the
- * exact split's histogram, and the line numbers of the slices of a cut file. A run whose schema is known and whose
- * split needs no plan, over files read whole, reads its input once.
+ * Everything decided before a row is written: the slices, the schema, the preparation and how rows are split. A first
+ * pass over the input ({@link FirstPass}) learns what must be learnt, as many things at once as it can:
+ *
+ * <ul>
+ *   <li>the schema, when it must be inferred, with whatever the pass collects;
+ *   <li>the exact split's histogram of rows ({@code stratified}, {@code random}), or its rows per group and label
+ *       ({@code groupBy});
+ *   <li>the line numbers of the slices of a cut file, and whether the cuts are safe.
+ * </ul>
+ *
+ * Two features need a pass of their own before that one, because the plan depends on their answer: {@code
+ * split.dedupe} (which rows repeat an earlier one) and {@code split.bins} (the label's quantiles). A run whose schema
+ * is known and whose split needs no plan, over files read whole, reads its input once.
  */
 final class Planning {
   /**
    * @param slices the slices the writing pass reads, with the number of their first line
-   * @param exact the exact split's plan, or null for other methods
+   * @param rowPlan the exact split of rows, or null
+   * @param groupPlan the exact split of groups, or null
    * @param records the records the first pass read (0 when it did not parse the input): the writing pass reads as many
+   * @param duplicates per slice, the record numbers of rows dropped as duplicates; null without dedupe
    */
   record Planned(
       SchemaResolver.Resolved schema,
@@ -48,76 +67,202 @@ final class Planning {
       ColumnRoles roles,
       LabelClasses classes,
       RowSplitter splitter,
-      SplitPlanner.Planned exact,
+      SplitPlanner.Planned rowPlan,
+      GroupPlan.Planned groupPlan,
       boolean stratified,
-      long records) {}
+      long records,
+      Map<Integer, int[]> duplicates) {}
 
   private Planning() {}
+
+  /** The slices after a pass, or null when a cut turned out unsafe and the pass must be redone. */
+  private static final class Passes {
+    final RunConfig cfg;
+    final FileFormat format;
+    final List<Metadata> files;
+    final OutputDir out;
+    final PipelineOptions options;
+    final boolean local;
+    final String runId;
+    final Consumer<String> progress;
+    final Set<String> whole = new HashSet<>();
+    List<FileSlice> slices;
+    boolean numbered;
+    SchemaResolver.Resolved schema;
+    long records;
+
+    Passes(RunConfig cfg, FileFormat format, List<Metadata> files, OutputDir out, PipelineOptions options, boolean local,
+        String runId, Consumer<String> progress, SchemaResolver.Resolved known) {
+      this.cfg = cfg;
+      this.format = format;
+      this.files = files;
+      this.out = out;
+      this.options = options;
+      this.local = local;
+      this.runId = runId;
+      this.progress = progress;
+      this.schema = known;
+      this.slices = slices(cfg, format, files, whole);
+    }
+
+    boolean cut() {
+      return slices.size() > files.size();
+    }
+
+    /** Runs a pass; on its first run checks the cuts and numbers the slices' lines; infers the schema if asked. */
+    List<SliceSummary> run(SummariseSlice.Spec spec) {
+      while (true) {
+        List<SliceSummary> summaries = firstPass(slices, spec, local, options, out, runId, progress);
+        if (!numbered) {
+          Set<String> unsafe = unsafeCuts(slices, summaries, format);
+          if (!unsafe.isEmpty()) {
+            if (progress != null) {
+              progress.accept("a quoted field spans lines at a slice boundary in " + unsafe + "; reading those files whole");
+            }
+            whole.addAll(unsafe);
+            slices = slices(cfg, format, files, whole);
+            continue;
+          }
+          slices = withFirstLines(slices, summaries);
+          numbered = true;
+        }
+        if (spec.infer()) {
+          SchemaAccumulator acc = new SchemaAccumulator();
+          summaries.forEach(s -> acc.merge(s.schema()));
+          schema = SchemaResolver.inferred(cfg, format, files, out, acc);
+        }
+        records = 0;
+        summaries.forEach(s -> records += s.records());
+        return summaries;
+      }
+    }
+  }
 
   static Planned plan(
       RunConfig cfg, FileFormat format, List<Metadata> files, OutputDir out, PipelineOptions options, boolean local,
       String runId, Consumer<String> progress) {
     SplitSettings split = cfg.split();
-    if (split.groupBy() != null || split.dedupe() || split.bins() > 0) {
-      throw TrainsetException.config(
-          split.groupBy() != null ? "split.groupBy" : split.dedupe() ? "split.dedupe" : "split.bins",
-          "is not available in this build of the fast data path yet");
-    }
     boolean exact = split.method() == SplitMethod.STRATIFIED || split.method() == SplitMethod.RANDOM;
     boolean stratified = split.method() == SplitMethod.STRATIFIED;
-    SchemaResolver.Resolved known = SchemaResolver.known(cfg, format, files, out);
-    ColumnRoles roles = new ColumnRoles(cfg.prepare(), cfg.schema().columns());
-    Set<String> whole = new HashSet<>();
-    while (true) {
-      List<FileSlice> slices = slices(cfg, format, files, whole);
-      boolean cut = slices.size() > files.size();
-      if (known != null && !exact && !cut) {
-        return finish(cfg, known, slices, roles, stratified, null, 0);
-      }
-      Preparation typedPrep = known == null ? null : preparation(cfg, known);
-      LabelClasses typedClasses = typedPrep == null ? null : new LabelClasses(typedPrep, stratified);
-      boolean labelTokens = stratified || !cfg.prepare().labelMap().isEmpty();
-      SummariseSlice.Spec spec =
-          new SummariseSlice.Spec(
-              format, known == null, exact, known == null ? null : known.schema(), typedPrep, roles, typedClasses, labelTokens,
-              split.seed());
-      List<SliceSummary> summaries = firstPass(slices, spec, local, options, out, runId, progress);
-      Set<String> unsafe = unsafeCuts(slices, summaries, format);
-      if (!unsafe.isEmpty()) {
-        if (progress != null) {
-          progress.accept("a quoted field spans lines at a slice boundary in " + unsafe + "; reading those files whole");
-        }
-        whole.addAll(unsafe);
-        continue;
-      }
-      List<FileSlice> numbered = withFirstLines(slices, summaries);
-      SchemaResolver.Resolved schema = known;
-      if (schema == null) {
-        SchemaAccumulator acc = new SchemaAccumulator();
-        for (SliceSummary s : summaries) {
-          acc.merge(s.schema());
-        }
-        schema = SchemaResolver.inferred(cfg, format, files, out, acc);
-      }
-      SplitPlanner.Planned planned = null;
-      if (exact) {
-        Preparation prep = preparation(cfg, schema);
-        LabelClasses classes = prep.hasLabel() ? new LabelClasses(prep, stratified) : null;
-        try {
-          planned =
-              SplitPlanner.plan(
-                  summaries, classes, known == null && labelTokens, split.names(), split.fractions(), split.seed(),
-                  split.allowEmptySplitClasses(), "row");
-        } catch (SplitPlan.TooFewUnits e) {
-          throw TrainsetException.data(e.getMessage());
-        }
-      }
-      long records = 0;
-      for (SliceSummary s : summaries) {
-        records += s.records();
-      }
-      return finish(cfg, schema, numbered, roles, stratified, planned, records);
+    boolean groups = exact && split.groupBy() != null;
+    ColumnRoles roles = new ColumnRoles(cfg.prepare(), cfg.schema().columns(), split.groupBy());
+    Passes p = new Passes(cfg, format, files, out, options, local, runId, progress, SchemaResolver.known(cfg, format, files, out));
+    boolean labelTokens = stratified || !cfg.prepare().labelMap().isEmpty();
+
+    Map<Integer, int[]> duplicates = null;
+    if (split.dedupe()) {
+      List<SliceSummary> keys = p.run(spec(p, Collect.CONTENT_KEYS, roles, null, false, split, null));
+      duplicates = Duplicates.find(keys);
     }
+    LabelClasses binned = null;
+    if (split.bins() > 0) {
+      List<SliceSummary> labels = p.run(spec(p, Collect.SKETCH, roles, null, false, split, duplicates));
+      Preparation prep = preparation(cfg, p.schema);
+      ColumnType t = prep.output().column(0).type();
+      if (t != ColumnType.LONG && t != ColumnType.DOUBLE) {
+        throw TrainsetException.config("split.bins", "needs a numeric label; '" + prep.output().column(0).name() + "' is " + t.configName());
+      }
+      QuantileSketch sketch = new QuantileSketch();
+      labels.forEach(s -> sketch.merge(s.sketch()));
+      binned = new LabelClasses(prep, stratified, sketch.edges(split.bins()), sketch.bits());
+    }
+    SplitPlanner.Planned rowPlan = null;
+    GroupPlan.Planned groupPlan = null;
+    if (exact) {
+      boolean untyped = p.schema == null;
+      LabelClasses typedClasses =
+          binned != null ? binned : untyped ? null : new LabelClasses(preparation(cfg, p.schema), stratified);
+      List<SliceSummary> summaries =
+          p.run(spec(p, groups ? Collect.GROUPS : Collect.HISTOGRAM, roles, typedClasses, labelTokens, split, duplicates));
+      Preparation prep = preparation(cfg, p.schema);
+      LabelClasses classes = binned != null ? binned : prep.hasLabel() ? new LabelClasses(prep, stratified) : null;
+      try {
+        if (groups) {
+          groupPlan =
+              GroupPlan.of(
+                  groupCounts(summaries, classes, untyped && labelTokens), split.names(), split.fractions(), split.seed(),
+                  split.allowEmptySplitClasses(), stratified);
+        } else {
+          rowPlan =
+              SplitPlanner.plan(
+                  summaries, classes, untyped && labelTokens, split.names(), split.fractions(), split.seed(),
+                  split.allowEmptySplitClasses(), "row");
+        }
+      } catch (SplitPlan.TooFewUnits e) {
+        throw TrainsetException.data(e.getMessage());
+      }
+    } else if (p.schema == null || p.cut() || split.dedupe()) {
+      if (!p.numbered || p.schema == null) {
+        p.run(spec(p, Collect.NOTHING, roles, null, false, split, duplicates));
+      }
+    }
+    return finish(cfg, p, roles, stratified, binned, rowPlan, groupPlan, duplicates);
+  }
+
+  /** A pass's spec: typed when the schema is known, else inferring it (and collecting untyped). */
+  private static SummariseSlice.Spec spec(
+      Passes p, Collect collect, ColumnRoles roles, LabelClasses classes, boolean labelTokens, SplitSettings split,
+      Map<Integer, int[]> duplicates) {
+    Preparation prep = p.schema == null ? null : preparation(p.cfg, p.schema);
+    LabelClasses typed = prep == null ? null : classes != null ? classes : new LabelClasses(prep, split.method() == SplitMethod.STRATIFIED);
+    return new SummariseSlice.Spec(
+        p.format, p.schema == null, collect, p.schema == null ? null : p.schema.schema(), prep, roles, typed, labelTokens, split.seed(),
+        duplicates);
+  }
+
+  /** Rows per group and class, over all slices (label values resolved to classes; rows turned away left out). */
+  private static Map<String, Map<String, Long>> groupCounts(List<SliceSummary> summaries, LabelClasses classes, boolean tokens) {
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    LabelClasses resolver = classes == null ? null : classes.forSlice();
+    for (SliceSummary s : summaries) {
+      for (Map.Entry<String, Map<Object, long[]>> g : s.groups().entrySet()) {
+        Map<String, Long> counts = out.computeIfAbsent(g.getKey(), k -> new HashMap<>());
+        for (Map.Entry<Object, long[]> c : g.getValue().entrySet()) {
+          String cls;
+          if (s.keysAreClasses() || resolver == null || (!tokens && LabelClasses.ALL.equals(c.getKey()))) {
+            cls = (String) c.getKey();
+          } else {
+            LabelClasses.Entry e = resolver.ofToken(c.getKey());
+            if (e.rejected() != null) {
+              continue;
+            }
+            cls = e.splitClass();
+          }
+          counts.merge(cls, c.getValue()[0], Long::sum);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Planned finish(
+      RunConfig cfg, Passes p, ColumnRoles roles, boolean stratified, LabelClasses binned, SplitPlanner.Planned rowPlan,
+      GroupPlan.Planned groupPlan, Map<Integer, int[]> duplicates) {
+    if (p.schema == null) {
+      throw new IllegalStateException("no schema after the first pass");
+    }
+    Preparation prep = preparation(cfg, p.schema);
+    SplitSettings s = cfg.split();
+    RowSplitter splitter;
+    if (s.method() == SplitMethod.NONE) {
+      splitter = new Unsplit(SplitSettings.UNSPLIT);
+    } else if (s.method() == SplitMethod.HASH) {
+      String key = s.key() != null ? s.key() : s.groupBy();
+      if (key != null && prep.output().indexOf(key) < 0) {
+        throw TrainsetException.config(
+            s.key() != null ? "split.key" : "split.groupBy", "no column '" + key + "' among the output columns " + prep.output().names());
+      }
+      splitter = new HashSplit(s.names(), s.fractions(), s.seed(), key);
+    } else if (groupPlan != null) {
+      splitter = new GroupSplit(s.names(), groupPlan.groupSplit());
+    } else {
+      splitter = new ExactRowSplit(rowPlan.plan(), rowPlan.offsets());
+    }
+    if (s.groupBy() != null && prep.output().indexOf(s.groupBy()) < 0) {
+      throw TrainsetException.config("split.groupBy", "no column '" + s.groupBy() + "' among the output columns " + prep.output().names());
+    }
+    LabelClasses classes = binned != null ? binned : new LabelClasses(prep, stratified);
+    return new Planned(p.schema, p.slices, prep, roles, classes, splitter, rowPlan, groupPlan, stratified, p.records, duplicates);
   }
 
   /** The schema alone: known, or inferred by a first pass that does nothing else. */
@@ -128,35 +273,9 @@ final class Planning {
     if (known != null) {
       return known;
     }
-    List<FileSlice> slices = slices(cfg, format, files, new HashSet<>());
-    SummariseSlice.Spec spec = new SummariseSlice.Spec(format, true, false, null, null, null, null, false, cfg.split().seed());
-    SchemaAccumulator acc = new SchemaAccumulator();
-    for (SliceSummary s : FirstPass.run(slices, spec, local, options, out, runId, progress)) {
-      acc.merge(s.schema());
-    }
-    return SchemaResolver.inferred(cfg, format, files, out, acc);
-  }
-
-  private static Planned finish(
-      RunConfig cfg, SchemaResolver.Resolved schema, List<FileSlice> slices, ColumnRoles roles, boolean stratified,
-      SplitPlanner.Planned planned, long records) {
-    Preparation prep = preparation(cfg, schema);
-    SplitSettings s = cfg.split();
-    RowSplitter splitter;
-    switch (s.method()) {
-      case NONE:
-        splitter = new Unsplit(SplitSettings.UNSPLIT);
-        break;
-      case HASH:
-        if (s.key() != null && prep.output().indexOf(s.key()) < 0) {
-          throw TrainsetException.config("split.key", "no column '" + s.key() + "' among the output columns " + prep.output().names());
-        }
-        splitter = new HashSplit(s.names(), s.fractions(), s.seed(), s.key());
-        break;
-      default:
-        splitter = new ExactRowSplit(planned.plan(), planned.offsets());
-    }
-    return new Planned(schema, slices, prep, roles, new LabelClasses(prep, stratified), splitter, planned, stratified, records);
+    Passes p = new Passes(cfg, format, files, out, options, local, runId, progress, null);
+    p.run(new SummariseSlice.Spec(format, true, Collect.NOTHING, null, null, null, null, false, cfg.split().seed(), null));
+    return p.schema;
   }
 
   private static List<FileSlice> slices(RunConfig cfg, FileFormat format, List<Metadata> files, Set<String> whole) {
@@ -171,13 +290,13 @@ final class Planning {
   }
 
   /**
-   * The first pass's summaries, one per slice in slice order. When the pass only counts lines (the schema is known and
-   * the split needs no plan), files read whole are left out: nothing is learnt from them.
+   * The summaries of a pass, one per slice in slice order. When the pass only counts lines (the schema is known and
+   * nothing is collected), files read whole are left out: nothing is learnt from them.
    */
   private static List<SliceSummary> firstPass(
       List<FileSlice> slices, SummariseSlice.Spec spec, boolean local, PipelineOptions options, OutputDir out, String runId,
       Consumer<String> progress) {
-    if (spec.infer() || spec.histogram()) {
+    if (spec.infer() || spec.collect() != Collect.NOTHING) {
       return FirstPass.run(slices, spec, local, options, out, runId, progress);
     }
     List<FileSlice> cut = new ArrayList<>();
@@ -186,14 +305,15 @@ final class Planning {
         cut.add(s);
       }
     }
-    List<SliceSummary> counted = FirstPass.run(cut, spec, local, options, out, runId, progress);
     SliceSummary[] all = new SliceSummary[slices.size()];
-    for (SliceSummary s : counted) {
-      all[s.slice()] = s;
+    if (!cut.isEmpty()) {
+      for (SliceSummary s : FirstPass.run(cut, spec, local, options, out, runId, progress)) {
+        all[s.slice()] = s;
+      }
     }
     for (int i = 0; i < all.length; i++) {
       if (all[i] == null) {
-        all[i] = new SliceSummary(i, 0, 0, 0, 0, 0, null, null, false);
+        all[i] = SliceSummary.empty(i);
       }
     }
     return List.of(all);

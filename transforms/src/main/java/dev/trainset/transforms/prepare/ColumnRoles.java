@@ -34,6 +34,7 @@ public final class ColumnRoles implements Serializable {
 
   private final Preparation.Settings settings;
   private final Map<String, ColumnType> overrides;
+  private final String groupBy;
 
   private transient RecordSource source;
   private transient int bound;
@@ -43,15 +44,18 @@ public final class ColumnRoles implements Serializable {
   private transient Set<String>[] categories;
   private transient ColumnSpec[] override;
   private transient int labelIndex;
+  private transient int groupIndex;
 
-  public ColumnRoles(Preparation.Settings settings, Map<String, ColumnType> overrides) {
+  /** @param groupBy the column whose value is a row's group ({@code split.groupBy}), or null */
+  public ColumnRoles(Preparation.Settings settings, Map<String, ColumnType> overrides, String groupBy) {
     this.settings = settings;
     this.overrides = Map.copyOf(overrides);
+    this.groupBy = groupBy;
   }
 
   /** A fresh, unbound copy for one slice. */
   public ColumnRoles forSlice(RecordSource records) {
-    ColumnRoles r = new ColumnRoles(settings, overrides);
+    ColumnRoles r = new ColumnRoles(settings, overrides, groupBy);
     r.source = records;
     r.salt = new long[16];
     r.fillHash = new long[16];
@@ -61,6 +65,7 @@ public final class ColumnRoles implements Serializable {
     r.categories = cats;
     r.override = new ColumnSpec[16];
     r.labelIndex = -1;
+    r.groupIndex = -1;
     return r;
   }
 
@@ -87,6 +92,9 @@ public final class ColumnRoles implements Serializable {
       String name = names.get(i);
       if (name.equals(settings.label())) {
         labelIndex = i;
+      }
+      if (name.equals(groupBy)) {
+        groupIndex = i;
       }
       boolean kept = settings.keep().isEmpty() ? !settings.drop().contains(name) : settings.keep().contains(name);
       boolean feature = kept && !name.equals(settings.label());
@@ -121,18 +129,65 @@ public final class ColumnRoles implements Serializable {
     return ValueHash.fmix(sum);
   }
 
+  /**
+   * Both halves of the current record's 128-bit content key: its label and every feature as written, so rows that
+   * are the same record twice have the same key ({@code split.dedupe}).
+   */
+  public long[] contentKey() {
+    bind();
+    long a = 0;
+    long b = 0;
+    int n = source.fieldCount();
+    for (int k = 0; k < n; k++) {
+      int i = source.nameIndex(k);
+      long s = salt[i];
+      if (s != 0 && !source.isMissing(k)) {
+        long h = source.hash(k);
+        a += contribution(s, h) - fillHash[i];
+        b += ValueHash.fmix((s ^ 0x94D049BB133111EBL) + h) - (fillHash[i] == 0 ? 0 : ValueHash.fmix((s ^ 0x94D049BB133111EBL) + fillValue(i)));
+      }
+    }
+    Object label = labelToken();
+    long l = label == null ? 0x2545F4914F6CDD1DL : ValueHash.of(label);
+    return new long[] {ValueHash.fmix(a ^ l), ValueHash.fmix(b + ValueHash.fmix(l ^ 0xBF58476D1CE4E5B9L))};
+  }
+
+  private long fillValue(int nameIndex) {
+    String name = source.names().get(nameIndex);
+    return ValueHash.text(settings.missing().getOrDefault(name, settings.missingDefault()).fill());
+  }
+
+  /**
+   * The current record's group, as written ({@code split.groupBy}), or null when the record has no value there. Values
+   * keep their JSON type: {@code 7} and {@code "7"} are different groups.
+   */
+  public String groupKey() {
+    bind();
+    int k = find(groupIndex);
+    if (k < 0 || source.isMissing(k)) {
+      return null;
+    }
+    Object v = source.token(k);
+    return v instanceof String ? "=" + v : v.getClass().getSimpleName().charAt(0) + ":" + v;
+  }
+
   /** The field number of the label in the current record, or -1 when the record has none. */
   public int labelField() {
     bind();
-    if (labelIndex < 0) {
+    return find(labelIndex);
+  }
+
+  /** The field number of a name index in the current record, or -1 (the table must be bound). */
+  private int find(int nameIndex) {
+    if (nameIndex < 0) {
       return -1;
     }
     int n = source.fieldCount();
-    if (labelIndex < n && source.nameIndex(labelIndex) == labelIndex) {
-      return labelIndex;
+    if (nameIndex < n && source.nameIndex(nameIndex) == nameIndex) {
+      return nameIndex;
     }
     for (int k = 0; k < n; k++) {
-      if (source.nameIndex(k) == labelIndex) {
+      if (source.nameIndex(k) == nameIndex) {
         return k;
       }
     }

@@ -3,6 +3,7 @@ package dev.trainset.transforms.slice;
 import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.parse.Values;
 import dev.trainset.transforms.prepare.Preparation;
+import dev.trainset.transforms.stats.QuantileSketch;
 import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,18 +25,62 @@ public final class LabelClasses implements Serializable {
 
   private final Preparation prep;
   private final boolean stratified;
+  private final double[] binEdges;
+  private final int binBits;
+  private final String[] binNames;
   private transient Map<Object, Entry> memo;
 
   public LabelClasses(Preparation prep, boolean stratified) {
+    this(prep, stratified, null, 0);
+  }
+
+  /**
+   * Classes that are quantile bins of a numeric label ({@code split.bins}): a label's class is the bin its value
+   * (rounded as the sketch that found the edges rounds) falls in, named by number and range so bins sort in order:
+   * {@code "03 [1.5, 2.25)"}; a missing label's is {@code missing}.
+   *
+   * @param binEdges the bins' lower edges after the first, increasing; null for classes by label value
+   * @param binBits the sketch's precision ({@link QuantileSketch#key})
+   */
+  public LabelClasses(Preparation prep, boolean stratified, double[] binEdges, int binBits) {
     this.prep = prep;
     this.stratified = stratified;
+    this.binEdges = binEdges;
+    this.binBits = binBits;
+    if (binEdges == null) {
+      this.binNames = null;
+    } else {
+      binNames = new String[binEdges.length + 1];
+      for (int i = 0; i <= binEdges.length; i++) {
+        String lo = i == 0 ? "-inf" : Values.formatDouble(binEdges[i - 1]);
+        String hi = i == binEdges.length ? "inf" : Values.formatDouble(binEdges[i]);
+        binNames[i] = String.format(java.util.Locale.ROOT, "%02d [%s, %s)", i + 1, lo, hi);
+      }
+    }
   }
 
   /** A copy with its own memo, for one slice. */
   public LabelClasses forSlice() {
-    LabelClasses c = new LabelClasses(prep, stratified);
+    LabelClasses c = new LabelClasses(prep, stratified, binEdges, binBits);
     c.memo = new HashMap<>();
     return c;
+  }
+
+  /** The group of a row without a group value: a group of its own, named by where the row is. */
+  public static String rowGroup(int slice, long record) {
+    return "\u0000row:" + slice + ":" + record;
+  }
+
+  private String bin(Object prepared) {
+    if (prepared == null) {
+      return "missing";
+    }
+    double d = QuantileSketch.key(((Number) prepared).doubleValue(), binBits);
+    int i = 0;
+    while (i < binEdges.length && d >= binEdges[i]) {
+      i++;
+    }
+    return binNames[i];
   }
 
   public boolean hasLabel() {
@@ -54,7 +99,7 @@ public final class LabelClasses implements Serializable {
     try {
       Object p = prep.prepareLabel(typed);
       String text = Preparation.labelText(p);
-      e = new Entry(p, text, stratified ? text : ALL, null);
+      e = new Entry(p, text, binNames != null ? bin(p) : stratified ? text : ALL, null);
     } catch (Preparation.Rejected r) {
       e = new Entry(null, null, null, r.getMessage());
     }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the writing pass did with one slice: records read and turned away, rows written per split and per (class,
- * split), the files it wrote (temporary names, with rows, bytes and sha256), statistics per split and the rejection
+ * What the writing pass did with one slice: records read, turned away and dropped as duplicates, rows written per split
+ * and per (class, split), the files it wrote (temporary names, with rows, bytes and sha256), statistics per split and the rejection
  * reasons. Small: nothing in it grows with the number of rows.
  *
  * @param classCounts label text → rows per split (empty without a label)
@@ -18,6 +18,7 @@ public record SliceResult(
     int slice,
     long read,
     long rejected,
+    long duplicates,
     long[] written,
     Map<String, long[]> classCounts,
     List<WrittenFile> files,

@@ -4,51 +4,73 @@ import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.io.FileSlice;
 import dev.trainset.transforms.io.RecordSource;
 import dev.trainset.transforms.io.SliceInput;
-import dev.trainset.transforms.parse.BadValue;
+import dev.trainset.transforms.parse.ColumnSpec;
+import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.KindCounter;
 import dev.trainset.transforms.parse.SchemaAccumulator;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.parse.TypedRow;
+import dev.trainset.transforms.parse.Values;
 import dev.trainset.transforms.prepare.ColumnRoles;
 import dev.trainset.transforms.prepare.Preparation;
 import dev.trainset.transforms.split.SplitPlan;
 import dev.trainset.transforms.split.ValueHash;
+import dev.trainset.transforms.stats.QuantileSketch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The first pass over a slice (pure: no Beam). What it does depends on what the run still needs:
+ * A first pass over a slice (pure: no Beam). What it does depends on what the run still needs to learn:
  *
  * <ul>
  *   <li>always, for a slice of a cut file: count its line breaks and quote bytes;
  *   <li>with {@link Spec#infer}: the schema tallies of every record;
- *   <li>with {@link Spec#histogram}: for every row the writing pass will write, one unit in the histogram of its class
- *       (or, before the schema is known, of its label as written) and the bucket of its order key. Typed ({@link
- *       Spec#schema} given), a row is typed and prepared exactly as the writing pass does; untyped, the rules that need
- *       no types ({@link ColumnRoles#check}) turn rows away, and the plan resolves the label values later.
+ *   <li>with {@link Collect}: for every row the writing pass will write, its unit in the split histogram (class, or
+ *       label value before the schema is known, and the bucket of its order key), its group's label counts, its label
+ *       value for the quantile bins, or its content key (to find duplicates).
  * </ul>
  *
- * When nothing but counting is needed the bytes are scanned, not parsed.
+ * Typed ({@link Spec#schema} given), a row is typed and prepared exactly as the writing pass does; untyped, the rules
+ * that need no types ({@link ColumnRoles#check}) turn rows away, and the plan resolves label values later. Rows the
+ * duplicate list names are left out, after the rejections (as the writing pass does). When nothing but counting is
+ * needed, the bytes are scanned, not parsed.
  */
 public final class SummariseSlice {
-  /** What to learn. */
+  /** What a pass collects per row. */
+  public enum Collect {
+    NOTHING,
+    HISTOGRAM,
+    GROUPS,
+    SKETCH,
+    CONTENT_KEYS
+  }
+
+  /**
+   * What to learn.
+   *
+   * @param classes typed: the classes of label values (with quantile bins when the split has them)
+   * @param labelTokens untyped: key histograms by label value ({@code false}: by {@code *}, null for a missing label)
+   * @param duplicates per slice, the record numbers (sorted) that are duplicates of earlier rows; null for none
+   */
   public record Spec(
       FileFormat format,
       boolean infer,
-      boolean histogram,
+      Collect collect,
       TableSchema schema,
       Preparation preparation,
       ColumnRoles roles,
       LabelClasses classes,
       boolean labelTokens,
-      long seed)
+      long seed,
+      Map<Integer, int[]> duplicates)
       implements Serializable {
     public Spec {
-      if (histogram && roles == null) {
-        throw new IllegalArgumentException("a histogram needs the column roles (for the feature key)");
+      if (collect != Collect.NOTHING && roles == null) {
+        throw new IllegalArgumentException("collecting needs the column roles");
       }
       if (schema != null && preparation == null) {
         throw new IllegalArgumentException("a typed pass needs the preparation");
@@ -56,7 +78,7 @@ public final class SummariseSlice {
     }
 
     boolean parses() {
-      return infer || histogram;
+      return infer || collect != Collect.NOTHING;
     }
   }
 
@@ -77,46 +99,68 @@ public final class SummariseSlice {
     try (SliceInput in = SliceInput.open(slice, count, quote)) {
       if (!spec.parses()) {
         drain(in);
-        return new SliceSummary(slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), 0, 0, null, null, false);
+        return new SliceSummary(slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), 0, 0, null, null, false, null, null, null);
       }
-      Counts c = new Counts();
-      KindCounter kinds = spec.infer() ? new KindCounter() : null;
-      RecordSource records;
+      State st = new State(slice);
+      RecordSource records = null;
       try {
         records = spec.format().open(slice, in, spec.schema());
       } catch (IOException | RuntimeException e) {
-        drain(in);
-        return new SliceSummary(slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), 1, 1, empty(kinds, slice), c.histogram, spec.schema() != null);
+        st.records++;
+        st.rejected++;
       }
-      try (RecordSource r = records) {
-        read(slice, r, kinds, c, progress);
-      } catch (IOException | RuntimeException e) {
-        // the rest of the slice cannot be read: the writing pass rejects it as one record, and so counts it here
-        c.records++;
-        c.rejected++;
+      if (records != null) {
+        try (RecordSource r = records) {
+          read(r, st, progress);
+        } catch (IOException | RuntimeException e) {
+          // the rest of the slice cannot be read: the writing pass rejects it as one record, and so counts it here
+          st.records++;
+          st.rejected++;
+        }
       }
       drain(in);
-      SchemaAccumulator acc = empty(kinds, slice);
-      if (kinds != null) {
-        kinds.into(acc, slice.path(), records.names());
+      SchemaAccumulator acc = null;
+      if (spec.infer()) {
+        acc = new SchemaAccumulator();
+        if (records != null) {
+          st.kinds.into(acc, slice.path(), records.names());
+        }
       }
-      progress.read(c.sinceReport);
+      progress.read(st.sinceReport);
       return new SliceSummary(
-          slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), c.records, c.rejected, acc, c.histogram, spec.schema() != null);
+          slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), st.records, st.rejected, acc,
+          spec.collect() == Collect.HISTOGRAM ? st.histogram : null, spec.schema() != null,
+          spec.collect() == Collect.GROUPS ? st.groups : null, spec.collect() == Collect.SKETCH ? st.sketch : null,
+          spec.collect() == Collect.CONTENT_KEYS ? st.keys() : null);
     }
   }
 
-  private static SchemaAccumulator empty(KindCounter kinds, FileSlice slice) {
-    return kinds == null ? null : new SchemaAccumulator();
-  }
-
-  private static final class Counts {
+  /** One slice's tallies. */
+  private final class State {
+    final FileSlice slice;
+    final int[] duplicates;
     long records;
     long rejected;
     long sinceReport;
+    final KindCounter kinds = spec.infer() ? new KindCounter() : null;
     final Map<Object, int[]> histogram = new HashMap<>();
+    final Map<String, Map<Object, long[]>> groups = new HashMap<>();
+    final QuantileSketch sketch = new QuantileSketch();
+    long[] high = new long[0];
+    long[] low = new long[0];
+    int[] ordinals = new int[0];
+    int keys;
 
-    void add(Object key, long order) {
+    State(FileSlice slice) {
+      this.slice = slice;
+      this.duplicates = spec.duplicates() == null ? null : spec.duplicates().get(slice.index());
+    }
+
+    boolean isDuplicate(long ordinal) {
+      return duplicates != null && Arrays.binarySearch(duplicates, (int) ordinal) >= 0;
+    }
+
+    void unit(Object key, long order) {
       int[] b = histogram.get(key);
       if (b == null) {
         b = new int[SplitPlan.BUCKETS];
@@ -124,9 +168,30 @@ public final class SummariseSlice {
       }
       b[SplitPlan.bucket(order)]++;
     }
+
+    void group(String group, Object key) {
+      groups.computeIfAbsent(group, g -> new HashMap<>()).computeIfAbsent(key, k -> new long[1])[0]++;
+    }
+
+    void key(long[] k, long ordinal) {
+      if (keys == high.length) {
+        int n = Math.max(1024, keys * 2);
+        high = Arrays.copyOf(high, n);
+        low = Arrays.copyOf(low, n);
+        ordinals = Arrays.copyOf(ordinals, n);
+      }
+      high[keys] = k[0];
+      low[keys] = k[1];
+      ordinals[keys] = (int) ordinal;
+      keys++;
+    }
+
+    SliceSummary.ContentKeys keys() {
+      return new SliceSummary.ContentKeys(Arrays.copyOf(high, keys), Arrays.copyOf(low, keys), Arrays.copyOf(ordinals, keys), keys);
+    }
   }
 
-  private void read(FileSlice slice, RecordSource r, KindCounter kinds, Counts c, Progress progress) throws IOException {
+  private void read(RecordSource r, State st, Progress progress) throws IOException {
     boolean typed = spec.schema() != null;
     TypedRow row = typed ? new TypedRow(spec.schema().size()) : null;
     TypedRow prepared = typed ? new TypedRow(spec.preparation().output().size()) : null;
@@ -134,55 +199,77 @@ public final class SummariseSlice {
     LabelClasses classes = spec.classes() == null ? null : spec.classes().forSlice();
     Preparation prep = spec.preparation();
     int labelColumn = typed && prep.hasLabel() ? prep.labelSource() : -1;
-    long positionBase = (long) slice.index() << 32;
+    long positionBase = (long) st.slice.index() << 32;
+    ColumnSpec asDouble = ColumnSpec.of("label", ColumnType.DOUBLE);
     while (r.next()) {
-      c.records++;
-      if (++c.sinceReport == 10_000) {
-        progress.read(c.sinceReport);
-        c.sinceReport = 0;
+      long ordinal = st.records++;
+      if (++st.sinceReport == 10_000) {
+        progress.read(st.sinceReport);
+        st.sinceReport = 0;
       }
       if (r.isBad()) {
-        c.rejected++;
+        st.rejected++;
         continue;
       }
-      if (kinds != null) {
-        r.countKinds(kinds, positionBase | (r.position() & 0xFFFFFFFFL));
+      if (st.kinds != null) {
+        r.countKinds(st.kinds, positionBase | (r.position() & 0xFFFFFFFFL));
       }
-      if (!spec.histogram()) {
+      if (spec.collect() == Collect.NOTHING) {
         continue;
       }
       Object key;
+      Object label = null;
       if (typed) {
         try {
           r.type(row);
           LabelClasses.Entry e =
-              classes == null || !classes.hasLabel()
-                  ? null
-                  : classes.of(row.value(labelColumn, spec.schema().column(labelColumn)));
+              classes == null || !classes.hasLabel() ? null : classes.of(row.value(labelColumn, spec.schema().column(labelColumn)));
           if (e != null && e.rejected() != null) {
-            c.rejected++;
+            st.rejected++;
             continue;
           }
           prep.apply(row, prepared, e == null ? null : e.prepared());
           key = e == null ? LabelClasses.ALL : e.splitClass();
-        } catch (BadValue | Preparation.Rejected ex) {
-          c.rejected++;
-          continue;
-        } catch (IllegalArgumentException ex) {
-          c.rejected++;
+          label = e == null ? null : e.prepared();
+        } catch (IllegalArgumentException | Preparation.Rejected ex) {
+          st.rejected++;
           continue;
         }
       } else {
         if (roles.check() != null) {
-          c.rejected++;
+          st.rejected++;
           continue;
         }
         // Keyed by the label as written, or (when only a missing label matters) "*" and null for missing: the plan
         // resolves the keys once the schema is known.
         Object token = roles.label() == null ? LabelClasses.ALL : roles.labelToken();
         key = spec.labelTokens() || token == null ? token : LabelClasses.ALL;
+        label = token;
       }
-      c.add(key, ValueHash.mix(roles.featureKey(), spec.seed()));
+      if (st.isDuplicate(ordinal)) {
+        continue;
+      }
+      switch (spec.collect()) {
+        case HISTOGRAM:
+          st.unit(key, ValueHash.mix(roles.featureKey(), spec.seed()));
+          break;
+        case GROUPS:
+          String g = roles.groupKey();
+          st.group(g == null ? LabelClasses.rowGroup(st.slice.index(), ordinal) : g, key);
+          break;
+        case SKETCH:
+          if (label != null) {
+            try {
+              Object v = typed ? label : Values.convert(label, asDouble);
+              st.sketch.add(((Number) v).doubleValue());
+            } catch (IllegalArgumentException | ClassCastException notANumber) {
+              // a label that is not a number: bins are refused once the schema is known
+            }
+          }
+          break;
+        default:
+          st.key(roles.contentKey(), ordinal);
+      }
     }
   }
 

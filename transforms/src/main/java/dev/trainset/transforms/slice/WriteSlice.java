@@ -52,7 +52,8 @@ public final class WriteSlice {
       RowSplitter splitter,
       RowWriters outputs,
       String tempFolder,
-      boolean checkLeakage)
+      boolean checkLeakage,
+      Map<Integer, int[]> duplicates)
       implements Serializable {}
 
   /** Where rows that may share their features with another split's rows are reported. */
@@ -118,6 +119,7 @@ public final class WriteSlice {
     Open rejectFile;
     long read;
     long rejected;
+    long dropped;
     long reportedRead;
     long reportedWritten;
     long reportedRejected;
@@ -139,8 +141,7 @@ public final class WriteSlice {
       int labelColumn = prep.hasLabel() ? prep.labelSource() : -1;
       boolean hasLabel = labelColumn >= 0;
       RowSplitter.ForSlice splitter = spec.splitter().forSlice(slice.index());
-      String keyColumn = spec.splitter().keyColumn();
-      boolean usesKey = spec.splitter().usesKey();
+      int[] duplicates = spec.duplicates() == null ? null : spec.duplicates().get(slice.index());
       try (SliceInput in = SliceInput.open(slice, false, -1)) {
         RecordSource r;
         try {
@@ -154,6 +155,7 @@ public final class WriteSlice {
         try (r) {
           ColumnRoles roles = spec.roles().forSlice(r);
           LabelClasses classes = spec.classes().forSlice();
+          RowView row = new RowView(r, roles, spec.splitter().keyColumn(), slice.index());
           long last = 0;
           while (true) {
             boolean more;
@@ -169,7 +171,7 @@ public final class WriteSlice {
             if (!more) {
               return;
             }
-            read++;
+            long ordinal = read++;
             last = r.position();
             if ((read & 0x3FFF) == 0) {
               report();
@@ -198,33 +200,21 @@ public final class WriteSlice {
               reject(last, r.positionUnit(), r.raw(), e.getMessage(), "prepare");
               continue;
             }
-            long features = roles.featureKey();
-            long keyHash = !usesKey ? 0 : keyColumn == null ? keyHashOfRow(features, roles) : keyHashOfColumn(r, keyColumn);
-            int split = splitter.split(label == null ? LabelClasses.ALL : label.splitClass(), features, keyHash);
+            if (duplicates != null && java.util.Arrays.binarySearch(duplicates, (int) ordinal) >= 0) {
+              dropped++;
+              continue;
+            }
+            row.next(label == null ? LabelClasses.ALL : label.splitClass(), ordinal);
+            int split = splitter.split(row);
             writeRow(split, label);
-            if (spec.checkLeakage() && splitter.mayLeak(features)) {
-              leaks.candidate(features, split);
+            if (spec.checkLeakage() && splitter.mayLeak(row.featureKey())) {
+              leaks.candidate(row.featureKey(), split);
             }
           }
         }
       } finally {
         report();
       }
-    }
-
-    private long keyHashOfRow(long features, ColumnRoles roles) {
-      Object label = roles.label() == null ? null : roles.labelToken();
-      return ValueHash.fmix(features ^ (label == null ? 0x2545F4914F6CDD1DL : ValueHash.of(label)));
-    }
-
-    private long keyHashOfColumn(RecordSource r, String column) {
-      int n = r.fieldCount();
-      for (int k = 0; k < n; k++) {
-        if (!r.isMissing(k) && r.names().get(r.nameIndex(k)).equals(column)) {
-          return r.hash(k);
-        }
-      }
-      return 0x5bd1e9955bd1e995L; // a missing key: one split for all such rows
     }
 
     private void writeRow(int split, LabelClasses.Entry label) throws IOException {
@@ -294,7 +284,7 @@ public final class WriteSlice {
           stats[s].addClass(e.getKey(), e.getValue()[s]);
         }
       }
-      return new SliceResult(slice.index(), read, rejected, written, classCounts, files, stats, reasons);
+      return new SliceResult(slice.index(), read, rejected, dropped, written, classCounts, files, stats, reasons);
     }
 
     /** Closes what is open after a failure; the temporary files are left for the run's clean-up. */
@@ -309,6 +299,66 @@ public final class WriteSlice {
       if (rejectFile != null) {
         rejectFile.closeQuietly();
       }
+    }
+  }
+
+  /** What the splitter asks of the current row, worked out when asked. */
+  private static final class RowView implements RowSplitter.Row {
+    private final RecordSource r;
+    private final ColumnRoles roles;
+    private final String keyColumn;
+    private final int slice;
+    private String splitClass;
+    private long record;
+    private boolean haveFeatures;
+    private long features;
+
+    RowView(RecordSource r, ColumnRoles roles, String keyColumn, int slice) {
+      this.r = r;
+      this.roles = roles;
+      this.keyColumn = keyColumn;
+      this.slice = slice;
+    }
+
+    void next(String cls, long ordinal) {
+      splitClass = cls;
+      record = ordinal;
+      haveFeatures = false;
+    }
+
+    @Override
+    public String splitClass() {
+      return splitClass;
+    }
+
+    @Override
+    public long featureKey() {
+      if (!haveFeatures) {
+        features = roles.featureKey();
+        haveFeatures = true;
+      }
+      return features;
+    }
+
+    @Override
+    public long keyHash() {
+      if (keyColumn == null) {
+        Object label = roles.label() == null ? null : roles.labelToken();
+        return ValueHash.fmix(featureKey() ^ (label == null ? 0x2545F4914F6CDD1DL : ValueHash.of(label)));
+      }
+      int n = r.fieldCount();
+      for (int k = 0; k < n; k++) {
+        if (!r.isMissing(k) && r.names().get(r.nameIndex(k)).equals(keyColumn)) {
+          return r.hash(k);
+        }
+      }
+      return 0x5bd1e9955bd1e995L; // a missing key: one split for all such rows
+    }
+
+    @Override
+    public String group() {
+      String g = roles.groupKey();
+      return g == null ? LabelClasses.rowGroup(slice, record) : g;
     }
   }
 

@@ -36,7 +36,8 @@ public final class ExactRowSplit implements RowSplitter {
       private int lastIndex;
 
       @Override
-      public int split(String splitClass, long featureKey, long keyHash) {
+      public int split(Row row) {
+        String splitClass = row.splitClass();
         if (!splitClass.equals(lastClass)) {
           lastIndex = plan.classIndex(splitClass);
           lastClass = splitClass;
@@ -44,7 +45,7 @@ public final class ExactRowSplit implements RowSplitter {
             throw new IllegalStateException("class '" + splitClass + "' was not counted by the first pass");
           }
         }
-        return a.assign(lastIndex, ValueHash.mix(featureKey, seed));
+        return a.assign(lastIndex, ValueHash.mix(row.featureKey(), seed));
       }
 
       @Override

@@ -33,11 +33,6 @@ public final class HashSplit implements RowSplitter {
   }
 
   @Override
-  public boolean usesKey() {
-    return true;
-  }
-
-  @Override
   public String keyColumn() {
     return keyColumn;
   }
@@ -57,8 +52,8 @@ public final class HashSplit implements RowSplitter {
   public ForSlice forSlice(int slice) {
     return new ForSlice() {
       @Override
-      public int split(String splitClass, long featureKey, long keyHash) {
-        return splitOf(keyHash);
+      public int split(Row row) {
+        return splitOf(row.keyHash());
       }
 
       @Override

@@ -43,10 +43,16 @@ public final class PlanCheck {
         }
       }
     }
-    long[] want = plan.totals();
+    out.addAll(totals(splits, plan.totals(), written));
+    return out;
+  }
+
+  /** The rows per split against the planned rows per split: one line per split that differs. */
+  public static List<String> totals(List<String> splits, long[] planned, long[] written) {
+    List<String> out = new ArrayList<>();
     for (int s = 0; s < splits.size(); s++) {
-      if (want[s] != written[s]) {
-        out.add(splits.get(s) + ": " + written[s] + " rows written, " + want[s] + " planned");
+      if (planned[s] != written[s]) {
+        out.add(splits.get(s) + ": " + written[s] + " rows written, " + planned[s] + " planned");
       }
     }
     return out;

@@ -20,7 +20,7 @@ public final class Unsplit implements RowSplitter {
   public ForSlice forSlice(int slice) {
     return new ForSlice() {
       @Override
-      public int split(String splitClass, long featureKey, long keyHash) {
+      public int split(Row row) {
         return 0;
       }
 
