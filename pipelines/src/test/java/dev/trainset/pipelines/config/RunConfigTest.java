@@ -6,7 +6,7 @@ import static org.junit.Assert.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.trainset.transforms.io.parquet.ParquetRowSink.Codec;
+import dev.trainset.transforms.io.parquet.ParquetRowWriter.Codec;
 import dev.trainset.transforms.parse.ColumnType;
 import java.util.List;
 import java.util.Map;

@@ -122,7 +122,7 @@ public class ExportTest {
 
   @Test
   public void givenAFileThatNoLongerMatchesTheManifest_failsWithExit3_andWritesNoSuccess() throws Exception {
-    Path part = source.toPath().resolve("validation/parquet/part-00000-of-00001.parquet");
+    Path part = source.toPath().resolve("validation/parquet/part-00000.parquet");
     byte[] b = Files.readAllBytes(part);
     b[b.length / 2] ^= 1;
     Files.write(part, b);
@@ -132,7 +132,7 @@ public class ExportTest {
     assertThat(e.getMessage(), containsString(part + ": " + b.length + " bytes with sha256 "));
     assertThat(e.getMessage(), containsString("the training set changed or is damaged; nothing was exported (no _SUCCESS)"));
     assertFalse(new File(dest, "_SUCCESS").exists());
-    assertFalse("the damaged copy is removed", dest.toPath().resolve("validation/parquet/part-00000-of-00001.parquet").toFile().exists());
+    assertFalse("the damaged copy is removed", dest.toPath().resolve("validation/parquet/part-00000.parquet").toFile().exists());
   }
 
   @Test
@@ -141,8 +141,8 @@ public class ExportTest {
     export(dest, List.of("parquet", "jsonl"), null);
     // As if it had stopped before the end: no _SUCCESS, one copy missing, one cut short.
     Files.delete(dest.toPath().resolve("_SUCCESS"));
-    Files.delete(dest.toPath().resolve("test/parquet/part-00000-of-00001.parquet"));
-    Path cut = dest.toPath().resolve("train/parquet/part-00000-of-00001.parquet");
+    Files.delete(dest.toPath().resolve("test/parquet/part-00000.parquet"));
+    Path cut = dest.toPath().resolve("train/parquet/part-00000.parquet");
     Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(cut), 100));
     Export.Result r = export(dest, List.of("parquet", "jsonl"), null);
     assertEquals("succeeded", r.status());

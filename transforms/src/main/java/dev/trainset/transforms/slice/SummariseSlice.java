@@ -110,15 +110,26 @@ public final class SummariseSlice {
         st.rejected++;
       }
       if (records != null) {
-        try (RecordSource r = records) {
-          read(r, st, progress);
+        try {
+          read(records, st, progress);
         } catch (IOException | RuntimeException e) {
           // the rest of the slice cannot be read: the writing pass rejects it as one record, and so counts it here
           st.records++;
           st.rejected++;
         }
       }
-      drain(in);
+      try {
+        drain(in); // to the slice's end (before the reader closes the stream), so its lines and quotes are all counted
+      } catch (IOException e) {
+        // a stream that breaks off (a truncated gzip) has no more lines to count
+      }
+      if (records != null) {
+        try {
+          records.close();
+        } catch (IOException | RuntimeException e) {
+          // nothing more to read from it
+        }
+      }
       SchemaAccumulator acc = null;
       if (spec.infer()) {
         acc = new SchemaAccumulator();
