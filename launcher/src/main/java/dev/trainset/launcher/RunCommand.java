@@ -42,23 +42,13 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
     });
     BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(lines::info));
-    long inputBytes = 0;
-    for (org.apache.beam.sdk.io.fs.MatchResult.Metadata f : plan.files()) {
-      inputBytes += f.sizeBytes();
-    }
-    BatchIngest.Execution execution = run.execution(inputBytes);
-    PipelineOptions options = execution == BatchIngest.Execution.LAUNCHER ? null : run.pipelineOptions(inputBytes);
+    BatchIngest.Execution execution = run.execution();
+    PipelineOptions options = execution == BatchIngest.Execution.LAUNCHER ? null : run.pipelineOptions();
     BatchIngest.Settings settings = run.settings(lines::info, execution);
     String start = "trainset " + Trainset.version() + ": " + cfg.input().path() + " -> " + cfg.output().path()
         + (options == null
-            ? " in this process (" + Runtime.getRuntime().availableProcessors() + " threads; choose a Beam runner with --runner-config)"
-            : " on " + options.getRunner().getSimpleName())
-        + (options != null && run.defaultsToFlink(inputBytes)
-            ? String.format(
-                " (embedded: the input, %,d MB, is over %d MB, the DirectRunner's limit in a %,d MB heap; choose a runner"
-                    + " with --runner-config)",
-                inputBytes >> 20, RunOptions.directMaxBytes(Runtime.getRuntime().maxMemory()) >> 20, Runtime.getRuntime().maxMemory() >> 20)
-            : "");
+            ? " in this process (" + Runtime.getRuntime().availableProcessors() + " threads; a Beam runner with --runner-config)"
+            : " on " + options.getRunner().getSimpleName());
     lines.info(start, start);
     if (run.verbose) {
       lines.info("effective configuration: " + cfg.masked());

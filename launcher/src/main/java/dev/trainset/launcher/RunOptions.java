@@ -87,70 +87,33 @@ final class RunOptions {
    * Where the passes run: without a chosen runner, in the launcher's own threads (the same slice code a Beam job
    * runs, without a runner's start-up: BENCHMARKS.md); with one ({@code --runner-config}, {@code --runner=}), on it.
    */
-  BatchIngest.Execution execution(long inputBytes) {
+  BatchIngest.Execution execution() {
     if (!runnerChosen()) {
+      if (beamArgs.stream().anyMatch(a -> !isConfigFlag(a))) {
+        pipelineOptions(); // Beam options given without a runner: still checked, so a typo is an error
+      }
       return BatchIngest.Execution.LAUNCHER;
     }
-    return runsInThisJvm(pipelineOptions(inputBytes)) ? BatchIngest.Execution.JVM : BatchIngest.Execution.CLUSTER;
+    return runsInThisJvm(pipelineOptions()) ? BatchIngest.Execution.JVM : BatchIngest.Execution.CLUSTER;
   }
 
   boolean runnerChosen() {
     return runnerConfig != null || beamArgs.stream().anyMatch(a -> a.startsWith("--runner="));
   }
 
+  /** The Beam options (made once: Beam takes over a second to make the first ones). */
   PipelineOptions pipelineOptions() {
-    return pipelineOptions(0);
-  }
-
-  /**
-   * The Beam options. Without a runner chosen (no {@code --runner-config}, no {@code --runner=}), the DirectRunner
-   * for inputs up to {@link #directMaxBytes} and embedded Flink above: the DirectRunner is faster on small inputs
-   * but keeps a run's data on the heap; Flink's memory stays flat (measured in BENCHMARKS.md).
-   */
-  PipelineOptions pipelineOptions(long inputBytes) {
-    boolean flink = defaultsToFlink(inputBytes);
-    if (options == null || optionsForFlink != flink) {
-      options = makeOptions(inputBytes);
-      optionsForFlink = flink;
+    if (options == null) {
+      List<String> beam = new ArrayList<>(beamArgs);
+      beam.removeIf(RunOptions::isConfigFlag);
+      List<String> storage =
+          cfg == null ? List.of() : Storage.beamArgs(cfg.storage(), List.of(cfg.input().path(), cfg.output().path()));
+      options = BeamOptions.from(storage, beam, runnerConfig);
     }
     return options;
   }
 
   private PipelineOptions options;
-  private boolean optionsForFlink;
-
-  private PipelineOptions makeOptions(long inputBytes) {
-    List<String> beam = new ArrayList<>(beamArgs);
-    beam.removeIf(RunOptions::isConfigFlag);
-    if (defaultsToFlink(inputBytes)) {
-      beam.addAll(0, List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=-1"));
-    }
-    List<String> storage =
-        cfg == null ? List.of() : Storage.beamArgs(cfg.storage(), List.of(cfg.input().path(), cfg.output().path()));
-    return BeamOptions.from(storage, beam, runnerConfig);
-  }
-
-  /** Whether no runner was chosen and the input is large enough for embedded Flink to be the default. */
-  boolean defaultsToFlink(long inputBytes) {
-    return runnerConfig == null
-        && beamArgs.stream().noneMatch(a -> a.startsWith("--runner="))
-        && inputBytes > directMaxBytes(Runtime.getRuntime().maxMemory());
-  }
-
-  /** The most input the DirectRunner gets by default, whatever the heap. */
-  static final long DIRECT_MAX_BYTES = 256L * 1024 * 1024;
-
-  /** How many bytes of heap the DirectRunner gets per byte of input, at least (BENCHMARKS.md). */
-  static final int DIRECT_HEAP_PER_INPUT_BYTE = 24;
-
-  /**
-   * Inputs larger than this run on embedded Flink unless a runner is chosen: 256 MB, or less in a smaller heap (a
-   * 1 GB heap, {@code TRAINSET_JAVA_OPTS=-Xmx1g}, gives 42 MB), since the DirectRunner holds a run's data on the heap
-   * and fails with OutOfMemoryError where Flink would spill to disk.
-   */
-  static long directMaxBytes(long maxHeapBytes) {
-    return Math.min(DIRECT_MAX_BYTES, maxHeapBytes / DIRECT_HEAP_PER_INPUT_BYTE);
-  }
 
   /**
    * Every configuration key is also a flag: {@code --split.seed=7}, {@code --label.column=class},

@@ -123,7 +123,7 @@ public class FlinkClusterIT {
     int code = cli(clusterArgs, stdout);
     assertEquals(stdout.toString(), 0, code);
 
-    // Both of the run's jobs (schema inference, ingest) ran on the cluster and finished there.
+    // Both of the run's jobs (the first pass: schema and split plan; the writing pass) ran on the cluster and finished.
     List<String> finished = new ArrayList<>();
     for (JsonNode j : jobs()) {
       if (j.get("name").asText().endsWith("-it-cluster")) {
@@ -132,7 +132,7 @@ public class FlinkClusterIT {
       }
     }
     finished.sort(null);
-    assertEquals(List.of("trainset-ingest-it-cluster", "trainset-schema-it-cluster"), finished);
+    assertEquals(List.of("trainset-ingest-it-cluster", "trainset-plan-it-cluster"), finished);
 
     JsonNode m = JSON.readTree(new File(cluster, "manifest.json"));
     assertEquals("FlinkRunner", m.get("runner").asText());
@@ -150,6 +150,18 @@ public class FlinkClusterIT {
       total += expected.size();
     }
     assertEquals(299, total);
+    assertEquals("the same files, byte for byte", digests(d, direct), digests(m, cluster));
+  }
+
+  /** Every file a manifest lists, by its path in the output folder, with its sha256. */
+  static java.util.Map<String, String> digests(JsonNode manifest, File root) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    for (JsonNode o : manifest.get("outputs")) {
+      for (JsonNode f : o.get("files")) {
+        out.put(f.get("path").asText().substring(root.getPath().length()), f.get("sha256").asText());
+      }
+    }
+    return out;
   }
 
   @Test

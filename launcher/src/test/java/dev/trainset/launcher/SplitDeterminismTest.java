@@ -30,12 +30,13 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The exact split is a pure function of (row content, seed, fractions): the same input gives the same row ids in
- * every split on the DirectRunner and on embedded Flink at parallelism 1, 2 and 4; the counts of every class and split
- * are floor or ceil of their exact share; another seed gives other members with the same counts.
+ * The exact split depends only on the input, the seed and the fractions: the same input gives the same files, byte for
+ * byte (sha256), in every split in this process, on the DirectRunner and on embedded Flink at parallelism 1, 2 and 4;
+ * the counts of every class and split are floor or ceil of their exact share; another seed gives other members with
+ * the same counts.
  *
- * <p>Data: 20,000 generated rows in four CSV files (so several workers read), five classes: 12,000 / 5,000 / 2,797 /
- * 200 (1%) / 3.
+ * <p>Data: 20,000 generated rows in four CSV files of two slices each (so several workers read), five classes: 12,000
+ * / 5,000 / 2,797 / 200 (1%) / 3.
  */
 public class SplitDeterminismTest {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
@@ -71,15 +72,18 @@ public class SplitDeterminismTest {
     }
   }
 
-  /** Runs the split and returns split → sorted ids. */
-  private static Map<String, List<Long>> run(String name, long seed, String... runner) throws Exception {
+  /** A run's split → sorted ids, and every data file's name → sha256. */
+  private record Output(Map<String, List<Long>> ids, Map<String, String> files) {}
+
+  /** Runs the split. */
+  private static Output run(String name, long seed, String... runner) throws Exception {
     File out = new File(TMP.getRoot(), name);
     List<String> args =
         new ArrayList<>(
             List.of(
                 "run", "--input", input + "/*.csv", "--output", out.toString(), "--run-id", name,
                 "--set", "label.column=kind", "--set", "split.method=stratified", "--set", "split.seed=" + seed,
-                "--set", "schema.inference=sample"));
+                "--set", "schema.inference=sample", "--set", "input.sliceSize=64KB"));
     args.addAll(List.of(runner));
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = Trainset.execute(args.toArray(new String[0]), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
@@ -116,24 +120,39 @@ public class SplitDeterminismTest {
     }
     JsonNode m = JSON.readTree(new File(out, "manifest.json"));
     assertEquals("{\"train\":16000,\"validation\":2000,\"test\":2000}", m.at("/split/totals").toString());
-    return ids;
+    Map<String, String> files = new java.util.TreeMap<>();
+    for (JsonNode o : m.get("outputs")) {
+      for (JsonNode f : o.get("files")) {
+        String path = f.get("path").asText();
+        files.put(path.substring(out.toString().length()), f.get("sha256").asText());
+      }
+    }
+    return new Output(ids, files);
   }
 
   @Test
-  public void sameMembershipOnEveryRunnerAndParallelism_otherSeedOtherMembersSameCounts() throws Exception {
+  public void sameFilesOnEveryRunnerAndParallelism_otherSeedOtherMembersSameCounts() throws Exception {
     String flink = PROJECT.resolve("runner-configs/flink-local.yaml").toString();
-    Map<String, List<Long>> reference = run("direct-1", 42, "--targetParallelism=1");
-    assertEquals(20_000, reference.values().stream().mapToInt(List::size).sum());
-    assertEquals(reference, run("direct-2", 42, "--targetParallelism=2"));
-    assertEquals(reference, run("direct-4", 42, "--targetParallelism=4"));
-    assertEquals(reference, run("flink-1", 42, "--runner-config", flink, "--parallelism=1"));
-    assertEquals(reference, run("flink-2", 42, "--runner-config", flink, "--parallelism=2"));
-    assertEquals(reference, run("flink-4", 42, "--runner-config", flink, "--parallelism=4"));
+    Output reference = run("launcher", 42);
+    assertEquals(20_000, reference.ids().values().stream().mapToInt(List::size).sum());
+    assertTrue("several slices wrote every split: " + reference.files().keySet(), reference.files().size() >= 3 * 8);
+    for (String[] runner :
+        List.of(
+            new String[] {"direct-1", "--runner=DirectRunner", "--targetParallelism=1"},
+            new String[] {"direct-2", "--runner=DirectRunner", "--targetParallelism=2"},
+            new String[] {"direct-4", "--runner=DirectRunner", "--targetParallelism=4"},
+            new String[] {"flink-1", "--runner-config", flink, "--parallelism=1"},
+            new String[] {"flink-2", "--runner-config", flink, "--parallelism=2"},
+            new String[] {"flink-4", "--runner-config", flink, "--parallelism=4"})) {
+      Output o = run(runner[0], 42, java.util.Arrays.copyOfRange(runner, 1, runner.length));
+      assertEquals(runner[0], reference.ids(), o.ids());
+      assertEquals(runner[0] + ": the same files, byte for byte", reference.files(), o.files());
+    }
 
-    Map<String, List<Long>> other = run("direct-seed-7", 7, "--targetParallelism=2");
+    Output other = run("launcher-seed-7", 7);
     for (String split : SPLITS) {
-      assertEquals(reference.get(split).size(), other.get(split).size());
-      assertNotEquals(split + " has other members with seed 7", reference.get(split), other.get(split));
+      assertEquals(reference.ids().get(split).size(), other.ids().get(split).size());
+      assertNotEquals(split + " has other members with seed 7", reference.ids().get(split), other.ids().get(split));
     }
   }
 }

@@ -129,13 +129,13 @@ public final class BatchIngest {
     out.prepare(settings.overwrite(), runId);
     out.write(OutputDir.RUN_MARKER, "{\"runId\":\"" + runId + "\",\"startedAt\":\"" + started + "\"}\n", "application/json");
 
-    if (options != null) {
-      options.setJobName(jobName("ingest", runId));
-    }
     Planning.Planned planned =
         Planning.plan(cfg, fileFormat, plan.files(), out, options, settings.localFirstPass(), runId, settings.progress());
     settings.progress().accept("schema (" + planned.schema().source() + "): " + planned.schema().schema());
 
+    if (options != null) {
+      options.setJobName(jobName("ingest", runId));
+    }
     String temp = OutputDir.TEMP_PREFIX + runId + "/";
     WriteSlice.Spec spec =
         new WriteSlice.Spec(

@@ -40,7 +40,7 @@ final class FirstPass {
       Consumer<String> progress) {
     String key = "first-pass-" + runId + "-" + System.nanoTime();
     try (Progress p = Progress.start(key, "reading", progress)) {
-      List<SliceSummary> out1 = local ? inThisJvm(slices, spec, key) : asJob(slices, spec, options, out, key);
+      List<SliceSummary> out1 = local ? inThisJvm(slices, spec, key) : asJob(slices, spec, options, out, key, runId);
       List<SliceSummary> sorted = new ArrayList<>(out1);
       sorted.sort(Comparator.comparingInt(SliceSummary::slice));
       return sorted;
@@ -85,8 +85,9 @@ final class FirstPass {
   }
 
   private static List<SliceSummary> asJob(
-      List<FileSlice> slices, SummariseSlice.Spec spec, PipelineOptions options, OutputDir out, String key) {
+      List<FileSlice> slices, SummariseSlice.Spec spec, PipelineOptions options, OutputDir out, String key, String runId) {
     String path = out.path(OutputDir.WORK + "first-pass.b64");
+    options.setJobName(BatchIngest.jobName("plan", runId));
     Pipeline p = Pipeline.create(options);
     p.apply("SummariseSlices", SummariseSlices.of(slices, spec, key))
         .apply("Collect", Combine.globally(new CollectFn()))
