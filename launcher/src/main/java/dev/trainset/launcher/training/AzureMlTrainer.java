@@ -13,6 +13,7 @@ import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.http.policy.UserAgentPolicy;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainset.pipelines.batch.Manifest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.pipelines.config.StoragePaths;
@@ -81,13 +82,13 @@ public final class AzureMlTrainer {
         if (!channels.contains(splits[i])) {
           continue;
         }
-        JsonNode mltable = set.output(splits[i], "mltable");
+        Manifest.Output mltable = set.output(splits[i], "mltable");
         if (mltable == null) {
           throw TrainsetException.config(
               "train.azureml.channels", "AutoML reads MLTable folders, and split '" + splits[i] + "' has no MLTable; export it with: trainset export --from "
                   + set.root() + " --to ... --format mltable");
         }
-        task.putObject(fields[i]).put("jobInputType", "mltable").put("uri", uri(mltable.path("path").asText()));
+        task.putObject(fields[i]).put("jobInputType", "mltable").put("uri", uri(mltable.path()));
       }
     } else {
       p.put("jobType", "Command");

@@ -1,6 +1,6 @@
 package dev.trainset.launcher.training;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.trainset.pipelines.batch.Manifest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -99,13 +99,13 @@ public final class SageMakerTrainer {
     }
     List<Channel> channels = new ArrayList<>();
     for (String name : s.channels()) {
-      JsonNode out = set.output(name, format);
+      Manifest.Output out = set.output(name, format);
       if (out == null) {
         throw TrainsetException.config(
             "train.sagemaker.channels", "the training set has no " + format + " output for split '" + name + "' (it has splits " + set.splits()
                 + "); export it with: trainset export --from " + set.root() + " --to ... --format " + format);
       }
-      boolean gzip = "gzip".equals(out.path("compression").asText());
+      boolean gzip = "gzip".equals(out.compression());
       if (gzip && !s.inputMode().equals("Pipe")) {
         throw TrainsetException.config(
             "train.sagemaker.inputMode", "split '" + name + "' is gzip-compressed CSV, which SageMaker decompresses only in Pipe mode; set inputMode: Pipe or export with --compression none");
@@ -113,8 +113,8 @@ public final class SageMakerTrainer {
       Channel.Builder c =
           Channel.builder()
               .channelName(name)
-              .dataSource(d -> d.s3DataSource(x -> x.s3DataType("S3Prefix").s3Uri(out.path("path").asText()).s3DataDistributionType("FullyReplicated")))
-              .contentType(out.path("contentType").asText());
+              .dataSource(d -> d.s3DataSource(x -> x.s3DataType("S3Prefix").s3Uri(out.path()).s3DataDistributionType("FullyReplicated")))
+              .contentType(out.contentType());
       if (s.inputMode().equals("Pipe")) {
         c.compressionType(gzip ? "Gzip" : "None");
       }
@@ -156,15 +156,15 @@ public final class SageMakerTrainer {
     if (set.label() == null) {
       throw TrainsetException.config("label.column", "the built-in XGBoost needs a label in the first column; the training set has none");
     }
-    JsonNode first = set.columns().path(0);
-    if (!first.path("name").asText().equals(set.manifest().path("columns").path("label").asText())) {
-      throw TrainsetException.data("the built-in XGBoost needs the label first; the training set's first column is " + first.path("name"));
+    Manifest.Column first = set.columns().get(0);
+    if (!first.name().equals(set.label())) {
+      throw TrainsetException.data("the built-in XGBoost needs the label first; the training set's first column is \"" + first.name() + "\"");
     }
-    for (JsonNode c : set.columns()) {
-      String type = c.path("type").asText();
+    for (Manifest.Column c : set.columns()) {
+      String type = c.type();
       if (!type.equals("long") && !type.equals("double") && !type.equals("boolean")) {
         throw TrainsetException.data(
-            "the built-in XGBoost reads numbers only, and column '" + c.path("name").asText() + "' is " + type
+            "the built-in XGBoost reads numbers only, and column '" + c.name() + "' is " + type
                 + " (drop it with columns.drop or encode it with output.oneHot / output.ordinal)");
       }
     }

@@ -1,14 +1,10 @@
 package dev.trainset.launcher.training;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainset.pipelines.batch.Manifest;
 import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.config.TrainsetException;
+import dev.trainset.transforms.io.Sha256;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -18,9 +14,7 @@ import java.util.List;
  * @param root the folder, ending with {@code /}
  * @param sha256 of the manifest's bytes (a tag on the job, and part of its name)
  */
-public record TrainingSet(String root, JsonNode manifest, String sha256) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
+public record TrainingSet(String root, Manifest manifest, String sha256) {
   /** Reads {@code manifest.json} of a folder (or the manifest's own URI); the folder must hold {@code _SUCCESS}. */
   public static TrainingSet read(String uri) {
     String folder = uri.endsWith("/" + OutputDir.MANIFEST) ? uri.substring(0, uri.length() - OutputDir.MANIFEST.length()) : uri;
@@ -34,51 +28,33 @@ public record TrainingSet(String root, JsonNode manifest, String sha256) {
     }
     try {
       String text = dir.read(OutputDir.MANIFEST);
-      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-      return new TrainingSet(dir.root(), JSON.readTree(text), sha);
+      String sha = Sha256.hex(text);
+      return new TrainingSet(dir.root(), Manifest.parse(text), sha);
     } catch (IOException e) {
       throw TrainsetException.data("--manifest '" + uri + "': cannot read it (" + e.getMessage() + ")");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
   public String runId() {
-    return manifest.path("runId").asText();
+    return manifest.runId();
   }
 
-  /** The label column's name as written (the Parquet name where it differs), or null. */
+  /** The label column's name (Parquet keeps it as it is), or null. */
   public String label() {
-    JsonNode l = manifest.path("columns").path("label");
-    if (l.isMissingNode() || l.isNull()) {
-      return null;
-    }
-    for (JsonNode c : manifest.path("columns").path("output")) {
-      if (c.path("name").asText().equals(l.asText()) && c.has("parquetName")) {
-        return c.get("parquetName").asText();
-      }
-    }
-    return l.asText();
+    return manifest.columns().label();
   }
 
   public List<String> splits() {
-    List<String> out = new ArrayList<>();
-    manifest.path("splits").fieldNames().forEachRemaining(out::add);
-    return out;
+    return manifest.splitNames();
   }
 
   /** The output of a split in a format ({@code sagemaker-csv}, {@code parquet}, {@code mltable}), or null. */
-  public JsonNode output(String split, String format) {
-    for (JsonNode o : manifest.path("splits").path(split).path("outputs")) {
-      if (o.path("format").asText().equals(format)) {
-        return o;
-      }
-    }
-    return null;
+  public Manifest.Output output(String split, String format) {
+    return manifest.output(split, format);
   }
 
   /** The written columns with their types. */
-  public JsonNode columns() {
-    return manifest.path("columns").path("output");
+  public List<Manifest.Column> columns() {
+    return manifest.columns().output();
   }
 }

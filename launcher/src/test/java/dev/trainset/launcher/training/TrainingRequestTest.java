@@ -8,6 +8,7 @@ import static org.junit.Assert.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.pipelines.batch.Manifest;
 import dev.trainset.pipelines.config.TrainsetException;
 import org.junit.Test;
 
@@ -28,7 +29,7 @@ public class TrainingRequestTest {
       outs.addObject().put("format", "parquet").put("path", root + s + "/parquet/").put("contentType", "application/x-parquet").put("compression", "snappy");
       outs.addObject().put("format", "mltable").put("path", root + s + "/").put("contentType", "application/yaml");
     }
-    return new TrainingSet(root, m, SHA);
+    return new TrainingSet(root, Manifest.parse(m.toString()), SHA);
   }
 
   private static TrainSettings settings(String yaml) throws Exception {
@@ -82,7 +83,7 @@ public class TrainingRequestTest {
   public void jobNames_followSageMakersRules_andChangeWithTheManifest() throws Exception {
     assertEquals("trainset-20261122-abc-01234567", Training.jobName(set("s3://b/", "double", "none")));
     ObjectNode m = JSON.createObjectNode().put("runId", "nightly_run.2026/11/22 " + "x".repeat(80));
-    String name = Training.jobName(new TrainingSet("s3://b/", m, "ffffffff" + SHA.substring(8)));
+    String name = Training.jobName(new TrainingSet("s3://b/", Manifest.parse(m.toString()), "ffffffff" + SHA.substring(8)));
     assertThat(name, org.hamcrest.Matchers.matchesPattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"));
     assertThat(name, org.hamcrest.Matchers.endsWith("-ffffffff"));
   }

@@ -19,9 +19,9 @@ final class Report {
 
   private Report() {}
 
-  static String html(JsonNode manifest, JsonNode stats) {
+  static String html(Manifest manifest, JsonNode stats) {
     StringBuilder h = new StringBuilder(32_768);
-    String runId = manifest.path("runId").asText();
+    String runId = manifest.runId();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<title>trainset report ").append(esc(runId)).append("</title>")
         .append("<style>")
@@ -32,74 +32,74 @@ final class Report {
         .append(".cols{display:flex;flex-wrap:wrap;gap:12px}.muted{color:#666}code{background:#f4f4f4;padding:0 3px}")
         .append("</style></head><body>\n");
     h.append("<h1>trainset report</h1>\n<p>Run <code>").append(esc(runId)).append("</code>, status <b class=\"")
-        .append(manifest.path("status").asText().equals("succeeded") ? "ok" : "bad").append("\">")
-        .append(esc(manifest.path("status").asText())).append("</b>, created ").append(esc(manifest.path("createdAt").asText()))
-        .append(", ").append(esc(manifest.path("runner").asText())).append(", ")
-        .append(String.format(Locale.ROOT, "%.1f", manifest.path("durationSeconds").asDouble())).append(" s.</p>\n");
+        .append(manifest.status().equals("succeeded") ? "ok" : "bad").append("\">")
+        .append(esc(manifest.status())).append("</b>, created ").append(esc(manifest.createdAt()))
+        .append(", ").append(esc(manifest.runner())).append(", ")
+        .append(String.format(Locale.ROOT, "%.1f", manifest.durationSeconds())).append(" s.</p>\n");
     h.append("<p class=\"muted\">Inputs: ");
     List<String> inputs = new ArrayList<>();
-    manifest.path("inputs").forEach(i -> inputs.add(esc(i.path("path").asText())));
+    manifest.inputs().forEach(i -> inputs.add(esc(i.path())));
     h.append(String.join(", ", inputs)).append("</p>\n");
 
     // Counts
-    JsonNode c = manifest.path("counts");
-    long read = c.path("read").asLong();
-    long written = c.path("written").asLong();
-    long rejected = c.path("rejected").asLong();
-    long dup = c.path("duplicatesRemoved").asLong();
+    Manifest.Counts c = manifest.counts();
+    long read = c.read();
+    long written = c.written();
+    long rejected = c.rejected();
+    boolean deduped = c.duplicatesRemoved() != null;
+    long dup = deduped ? c.duplicatesRemoved() : 0;
     h.append("<h2>Records</h2>\n<table><tr><th class=\"l\">read</th><th class=\"l\">written</th><th class=\"l\">rejected</th>");
-    if (c.has("duplicatesRemoved")) {
+    if (deduped) {
       h.append("<th class=\"l\">duplicates removed</th>");
     }
     h.append("</tr><tr><td>").append(fmt(read)).append("</td><td>").append(fmt(written)).append("</td><td>")
         .append(fmt(rejected)).append("</td>");
-    if (c.has("duplicatesRemoved")) {
+    if (deduped) {
       h.append("<td>").append(fmt(dup)).append("</td>");
     }
     boolean reconciles = read == written + rejected + dup;
     h.append("</tr></table>\n<p class=\"").append(reconciles ? "ok" : "bad").append("\">")
-        .append(reconciles ? "Counts reconcile: read = written + rejected" + (c.has("duplicatesRemoved") ? " + duplicates removed" : "") + "." : "Counts do not reconcile.")
+        .append(reconciles ? "Counts reconcile: read = written + rejected" + (deduped ? " + duplicates removed" : "") + "." : "Counts do not reconcile.")
         .append("</p>\n");
 
     // Splits and classes
-    JsonNode splits = manifest.path("splits");
+    Map<String, Manifest.SplitInfo> splits = manifest.splits();
     h.append("<h2>Splits</h2>\n");
     TreeSet<String> classes = new TreeSet<>();
-    splits.forEach(sp -> sp.path("classCounts").fieldNames().forEachRemaining(classes::add));
+    splits.values().forEach(sp -> classes.addAll(sp.classCounts().keySet()));
     h.append("<table><tr><th class=\"l\">split</th><th>rows</th>");
     for (String cls : classes) {
       h.append("<th>class ").append(esc(cls)).append("</th>");
     }
     h.append("<th class=\"l\">files</th></tr>\n");
-    for (Iterator<Map.Entry<String, JsonNode>> it = splits.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td>").append(fmt(e.getValue().path("rows").asLong())).append("</td>");
+    for (Map.Entry<String, Manifest.SplitInfo> e : splits.entrySet()) {
+      h.append("<tr><td class=\"l\">").append(esc(e.getKey())).append("</td><td>").append(fmt(e.getValue().rows())).append("</td>");
       for (String cls : classes) {
-        h.append("<td>").append(fmt(e.getValue().path("classCounts").path(cls).asLong())).append("</td>");
+        h.append("<td>").append(fmt(e.getValue().classCounts().getOrDefault(cls, 0L))).append("</td>");
       }
       List<String> outs = new ArrayList<>();
-      e.getValue().path("outputs").forEach(o -> outs.add(esc(o.path("format").asText()) + " (" + o.path("files").size() + ")"));
+      e.getValue().outputs().forEach(o -> outs.add(esc(o.format()) + " (" + o.files().size() + ")"));
       h.append("<td class=\"l\">").append(String.join(", ", outs)).append("</td></tr>\n");
     }
     h.append("</table>\n");
     if (!classes.isEmpty()) {
       h.append(classBars(splits, classes));
     }
-    JsonNode split = manifest.path("split");
-    if (!split.isMissingNode()) {
-      h.append("<p>Method <b>").append(esc(split.path("method").asText())).append("</b>, seed <code>")
-          .append(esc(split.path("seed").asText())).append("</code>, fractions ");
+    Manifest.Split split = manifest.split();
+    if (split != null) {
+      h.append("<p>Method <b>").append(esc(split.method())).append("</b>, seed <code>")
+          .append(split.seed()).append("</code>, fractions ");
       List<String> fr = new ArrayList<>();
-      split.path("fractions").fields().forEachRemaining(f -> fr.add(esc(f.getKey()) + " " + esc(f.getValue().asText())));
+      split.fractions().forEach((name, f) -> fr.add(esc(name) + " " + f.toPlainString()));
       h.append(String.join(", ", fr));
-      if (split.has("groupBy")) {
-        h.append(", rows grouped by <code>").append(esc(split.path("groupBy").asText())).append("</code>");
+      if (split.groupBy() != null) {
+        h.append(", rows grouped by <code>").append(esc(split.groupBy())).append("</code>");
       }
       h.append(".</p>\n");
-      JsonNode leak = manifest.path("leakage");
-      long vectors = leak.path("featureVectorsInSeveralSplits").asLong();
+      Manifest.Leakage leak = manifest.leakage();
+      long vectors = leak.featureVectorsInSeveralSplits();
       h.append("<p class=\"").append(vectors == 0 ? "ok" : "bad").append("\">Leakage check: ").append(fmt(vectors))
-          .append(" identical feature vectors (").append(fmt(leak.path("rows").asLong()))
+          .append(" identical feature vectors (").append(fmt(leak.rows()))
           .append(" rows) appear in more than one split.")
           .append(vectors == 0 ? "" : " Set <code>split.dedupe: true</code> to remove identical rows before splitting.")
           .append("</p>\n");
@@ -144,13 +144,13 @@ final class Report {
       }
       h.append("</div>\n");
     }
-    h.append("<p class=\"muted\">Written by trainset ").append(esc(manifest.path("version").asText()))
+    h.append("<p class=\"muted\">Written by trainset ").append(esc(manifest.version()))
         .append(". Machine-readable: <code>manifest.json</code>, <code>stats.json</code>.</p>\n</body></html>\n");
     return h.toString();
   }
 
   /** One horizontal stacked bar per split, a segment per class, with a legend. */
-  private static String classBars(JsonNode splits, TreeSet<String> classes) {
+  private static String classBars(Map<String, Manifest.SplitInfo> splits, TreeSet<String> classes) {
     int rowH = 26;
     int labelW = 110;
     int barW = 640;
@@ -160,14 +160,13 @@ final class Report {
     s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(labelW + barW + 120).append("\" height=\"").append(height)
         .append("\" role=\"img\" aria-label=\"class distribution per split\">");
     int y = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> it = splits.fields(); it.hasNext(); y += rowH) {
-      Map.Entry<String, JsonNode> e = it.next();
-      long rows = Math.max(1, e.getValue().path("rows").asLong());
+    for (Map.Entry<String, Manifest.SplitInfo> e : splits.entrySet()) {
+      long rows = Math.max(1, e.getValue().rows());
       s.append("<text x=\"0\" y=\"").append(y + 17).append("\" font-size=\"13\">").append(esc(e.getKey())).append("</text>");
       double x = labelW;
       int k = 0;
       for (String cls : classes) {
-        long v = e.getValue().path("classCounts").path(cls).asLong();
+        long v = e.getValue().classCounts().getOrDefault(cls, 0L);
         double w = barW * (double) v / rows;
         s.append("<rect x=\"").append(f1(x)).append("\" y=\"").append(y + 4).append("\" width=\"").append(f1(w))
             .append("\" height=\"").append(rowH - 8).append("\" fill=\"").append(PALETTE[k % PALETTE.length])
@@ -176,7 +175,8 @@ final class Report {
         k++;
       }
       s.append("<text x=\"").append(labelW + barW + 6).append("\" y=\"").append(y + 17).append("\" font-size=\"12\">")
-          .append(fmt(e.getValue().path("rows").asLong())).append("</text>");
+          .append(fmt(e.getValue().rows())).append("</text>");
+      y += rowH;
     }
     int x = 0;
     int k = 0;

@@ -154,7 +154,6 @@ public record RunConfig(
         new CsvSettings(
             delimiter(csv),
             singleChar(csv, "quote", '"'),
-            null,
             csv.bool("header", true),
             csv.strings("columns", List.of()),
             new LinkedHashSet<>(csv.strings("missing", new ArrayList<>(CsvSettings.DEFAULT_MISSING))),

@@ -4,7 +4,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Counts and SHA-256-hashes the bytes written through it, so a file is described as it is written, not read again. */
@@ -15,11 +14,7 @@ public final class HashingOutputStream extends FilterOutputStream {
 
   public HashingOutputStream(OutputStream out) {
     super(out);
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    sha = Sha256.digest();
   }
 
   @Override

@@ -9,7 +9,6 @@ import java.util.Set;
  *
  * @param delimiter the field delimiter, or null to sniff it from the first lines
  * @param quote the quote character (RFC 4180 doubles it inside quoted fields)
- * @param escape an escape character, or null for none (RFC 4180)
  * @param header whether the first record holds the column names
  * @param columnNames names to use instead of (header=false) or in place of (header=true) the file's header; empty
  *     for none
@@ -19,7 +18,6 @@ import java.util.Set;
 public record CsvSettings(
     Character delimiter,
     char quote,
-    Character escape,
     boolean header,
     List<String> columnNames,
     Set<String> missing,
@@ -29,7 +27,7 @@ public record CsvSettings(
   public static final Set<String> DEFAULT_MISSING = Set.of("", "?", "NA", "null");
 
   public static CsvSettings defaults() {
-    return new CsvSettings(null, '"', null, true, List.of(), DEFAULT_MISSING, true);
+    return new CsvSettings(null, '"', true, List.of(), DEFAULT_MISSING, true);
   }
 
   public CsvSettings {
@@ -38,22 +36,18 @@ public record CsvSettings(
   }
 
   public CsvSettings withDelimiter(Character d) {
-    return new CsvSettings(d, quote, escape, header, columnNames, missing, trim);
+    return new CsvSettings(d, quote, header, columnNames, missing, trim);
   }
 
   public CsvSettings withHeader(boolean h) {
-    return new CsvSettings(delimiter, quote, escape, h, columnNames, missing, trim);
+    return new CsvSettings(delimiter, quote, h, columnNames, missing, trim);
   }
 
   public CsvSettings withColumnNames(List<String> names) {
-    return new CsvSettings(delimiter, quote, escape, header, names, missing, trim);
+    return new CsvSettings(delimiter, quote, header, names, missing, trim);
   }
 
   public CsvSettings withMissing(Set<String> m) {
-    return new CsvSettings(delimiter, quote, escape, header, columnNames, m, trim);
-  }
-
-  public CsvSettings withEscape(Character e) {
-    return new CsvSettings(delimiter, quote, e, header, columnNames, missing, trim);
+    return new CsvSettings(delimiter, quote, header, columnNames, m, trim);
   }
 }

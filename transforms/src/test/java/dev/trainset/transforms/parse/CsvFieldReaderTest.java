@@ -89,7 +89,7 @@ public class CsvFieldReaderTest {
 
   @Test
   public void givenTrimOff_keepsSpacesAroundValues() throws IOException {
-    CsvSettings noTrim = new CsvSettings(',', '"', null, true, List.of(), CsvSettings.DEFAULT_MISSING, false);
+    CsvSettings noTrim = new CsvSettings(',', '"', true, List.of(), CsvSettings.DEFAULT_MISSING, false);
     List<Rec> recs = readAll("a,b\n x , y\n", noTrim);
     assertArrayEquals(new String[] {" x ", " y"}, recs.get(0).values());
   }

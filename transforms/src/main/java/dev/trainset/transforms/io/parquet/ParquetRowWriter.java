@@ -91,7 +91,7 @@ public final class ParquetRowWriter implements RowWriter {
     this.props = b.build();
     this.codecs = new CodecFactory(new Configuration(false), props.getPageSizeThreshold());
     this.compressor = codecs.getCompressor(codec.parquet);
-    this.file = new ParquetFileWriter(new StreamOutputFile(out), message, ParquetFileWriter.Mode.OVERWRITE, rowGroupBytes, 0);
+    this.file = new FixedOrderFileWriter(new StreamOutputFile(out), message, rowGroupBytes);
     file.start();
     this.descriptors = new ColumnDescriptor[columns.length];
     for (int i = 0; i < columns.length; i++) {
