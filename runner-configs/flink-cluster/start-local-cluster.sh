@@ -33,8 +33,8 @@ rest.port: $rest
 blob.server.port: $blob
 jobmanager.memory.process.size: 1024m
 taskmanager.memory.process.size: 2048m
-# A split job has several shuffles (histogram, boundary buckets, leakage shards, statistics); each blocking batch
-# partition asks for taskmanager.network.sort-shuffle.min-buffers (512 by default) network buffers, and with Flink's
+# Each blocking batch partition of a job (the leakage shards, the combines of the slices' results) asks for
+# taskmanager.network.sort-shuffle.min-buffers (512 by default) network buffers, and with Flink's
 # default network share (~3,500 buffers here) jobs failed with "Insufficient number of network buffers".
 taskmanager.memory.network.min: 320mb
 taskmanager.memory.network.max: 320mb
@@ -42,6 +42,8 @@ taskmanager.network.sort-shuffle.min-buffers: 128
 taskmanager.numberOfTaskSlots: 2
 parallelism.default: 1
 io.tmp.dirs: $state/tmp
+# How often the REST API refreshes task metrics (default 10 s); trainset's progress lines on a cluster read them.
+metrics.fetcher.update-interval: 3000
 CONF
 
 cp_="$(cat "$state/cp.txt")"

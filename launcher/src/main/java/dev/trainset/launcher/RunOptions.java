@@ -2,6 +2,7 @@ package dev.trainset.launcher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.pipelines.batch.BatchIngest;
+import dev.trainset.pipelines.batch.ClusterProgress;
 import dev.trainset.launcher.storage.Storage;
 import dev.trainset.pipelines.config.RunConfig;
 import java.nio.file.Path;
@@ -149,8 +150,12 @@ final class RunOptions {
 
   /** The run's settings. */
   BatchIngest.Settings settings(Consumer<String> progress, BatchIngest.Execution execution) {
+    ClusterProgress cluster =
+        execution == BatchIngest.Execution.CLUSTER
+            ? new FlinkRestProgress(pipelineOptions().as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getFlinkMaster())
+            : null;
     return new BatchIngest.Settings(
-        overwrite, runId, date != null ? date : LocalDate.now(ZoneOffset.UTC), Trainset.version(), progress, execution);
+        overwrite, runId, date != null ? date : LocalDate.now(ZoneOffset.UTC), Trainset.version(), progress, execution, cluster);
   }
 
   /** Whether the runner executes in the launcher's JVM: the DirectRunner, or Flink with {@code [local]} / {@code [auto]}. */

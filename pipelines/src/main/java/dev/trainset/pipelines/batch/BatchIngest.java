@@ -4,6 +4,7 @@ import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.pipelines.config.RunConfig.Format;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.io.FileFormat;
+import dev.trainset.transforms.io.Sha256;
 import dev.trainset.transforms.slice.LocalProgress;
 import dev.trainset.transforms.io.RowWriters;
 import dev.trainset.transforms.prepare.Preparation;
@@ -11,13 +12,10 @@ import dev.trainset.transforms.slice.WriteSlice;
 import dev.trainset.transforms.split.GroupPlan;
 import dev.trainset.transforms.split.SplitPlan;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
@@ -40,7 +38,6 @@ public final class BatchIngest {
   public static final String REJECTED = WriteSlice.REJECTED;
   public static final String STATS_FILE = "stats.json";
   public static final String REPORT_FILE = "report.html";
-  public static final String MLTABLE_FILE = "MLTable";
 
   /** Status of a run whose output already holds a complete run with the same id: nothing was done. */
   public static final String ALREADY_COMPLETE = "already-complete";
@@ -61,20 +58,26 @@ public final class BatchIngest {
 
   /**
    * How a run is started: overwrite or not, the run id (null: derived), the logical date ({@code {date}} in paths and
-   * part of the derived run id), where progress lines go, and where the passes run.
+   * part of the derived run id), where progress lines go, where the passes run, and (on a cluster) how the cluster
+   * reports a job's progress (null: no progress lines while a cluster job runs).
    */
   public record Settings(
-      boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress, Execution execution) {
+      boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress, Execution execution,
+      ClusterProgress cluster) {
     public Settings(boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress) {
-      this(overwrite, runId, date, version, progress, Execution.JVM);
+      this(overwrite, runId, date, version, progress, Execution.JVM, null);
     }
 
     public Settings(boolean overwrite, String runId, String version, Consumer<String> progress) {
-      this(overwrite, runId, LocalDate.now(ZoneOffset.UTC), version, progress, Execution.JVM);
+      this(overwrite, runId, LocalDate.now(ZoneOffset.UTC), version, progress, Execution.JVM, null);
     }
 
     public Settings withExecution(Execution e) {
-      return new Settings(overwrite, runId, date, version, progress, e);
+      return new Settings(overwrite, runId, date, version, progress, e, cluster);
+    }
+
+    Progress.Out progressOut() {
+      return new Progress.Out(progress, cluster);
     }
 
     boolean localFirstPass() {
@@ -130,7 +133,7 @@ public final class BatchIngest {
     out.write(OutputDir.RUN_MARKER, "{\"runId\":\"" + runId + "\",\"startedAt\":\"" + started + "\"}\n", "application/json");
 
     Planning.Planned planned =
-        Planning.plan(cfg, fileFormat, plan.files(), out, options, settings.localFirstPass(), runId, settings.progress());
+        Planning.plan(cfg, fileFormat, plan.files(), out, options, settings.localFirstPass(), runId, settings.progressOut());
     settings.progress().accept("schema (" + planned.schema().source() + "): " + planned.schema().schema());
 
     if (options != null) {
@@ -160,21 +163,21 @@ public final class BatchIngest {
     RunConfig cfg = plan.config();
     FileFormat fileFormat = Formats.build(cfg.input(), Formats.resolve(cfg.input(), plan.files()), plan.files());
     Planning.Planned p =
-        Planning.plan(cfg, fileFormat, plan.files(), scratch, options, settings.localFirstPass(), plan.runId(), settings.progress());
+        Planning.plan(cfg, fileFormat, plan.files(), scratch, options, settings.localFirstPass(), plan.runId(), settings.progressOut());
     return new DryRun(p.schema(), p.preparation(), p.rowPlan() == null ? null : p.rowPlan().plan(), p.groupPlan());
   }
 
   /** The schema of a run's input, inferred in a scratch folder when the input does not declare it. */
   public static SchemaResolver.Resolved schema(RunConfig cfg, List<Metadata> files, PipelineOptions options, Settings settings, OutputDir scratch) {
     FileFormat fileFormat = Formats.build(cfg.input(), Formats.resolve(cfg.input(), files), files);
-    return Planning.schema(cfg, fileFormat, files, scratch, options, settings.localFirstPass(), "schema", settings.progress());
+    return Planning.schema(cfg, fileFormat, files, scratch, options, settings.localFirstPass(), "schema", settings.progressOut());
   }
 
   private static BatchResult write(
       Planning.Planned planned, WriteSlice.Spec spec, PipelineOptions options, OutputDir out, String runId, Settings settings) {
     String key = "ingest-" + runId + "-" + System.nanoTime();
     if (settings.execution() == Execution.LAUNCHER) {
-      try (Progress progress = Progress.start(key, "writing", planned.records(), settings.progress())) {
+      try (Progress progress = Progress.local(key, "writing", planned.records(), settings.progressOut())) {
         return LocalWrite.run(planned.slices(), spec, key);
       } finally {
         LocalProgress.remove(key);
@@ -183,7 +186,10 @@ public final class BatchIngest {
     String resultPath = OutputDir.WORK + "result.b64";
     Pipeline p = Pipeline.create(options);
     p.apply("Ingest", BatchGraph.of(planned.slices(), spec, key)).apply("WriteResult", ResultFile.to(BatchResult.class, out.path(resultPath)));
-    try (Progress progress = Progress.start(key, "writing", planned.records(), settings.progress())) {
+    try (Progress progress =
+        settings.execution() == Execution.CLUSTER
+            ? Progress.cluster(options.getJobName(), "writing", planned.slices().size(), planned.records(), settings.progressOut())
+            : Progress.local(key, "writing", planned.records(), settings.progressOut())) {
       Jobs.runToCompletion(p, "ingest");
     } finally {
       LocalProgress.remove(key);
@@ -212,12 +218,6 @@ public final class BatchIngest {
 
   /** Derived from the effective configuration, the inputs (names, sizes, times) and the logical date. */
   static String deriveRunId(RunConfig cfg, List<Metadata> files, LocalDate date) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update((cfg.effective() + "\n" + Inputs.identity(files) + date).getBytes(StandardCharsets.UTF_8));
-      return date.toString().replace("-", "") + "-" + HexFormat.of().formatHex(d.digest()).substring(0, 10);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return date.toString().replace("-", "") + "-" + Sha256.hex(cfg.effective() + "\n" + Inputs.identity(files) + date).substring(0, 10);
   }
 }

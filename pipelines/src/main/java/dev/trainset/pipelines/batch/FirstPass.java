@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -37,9 +36,12 @@ final class FirstPass {
 
   static List<SliceSummary> run(
       List<FileSlice> slices, SummariseSlice.Spec spec, boolean local, PipelineOptions options, OutputDir out, String runId,
-      Consumer<String> progress) {
+      Progress.Out progress) {
     String key = "first-pass-" + runId + "-" + System.nanoTime();
-    try (Progress p = Progress.start(key, "reading", progress)) {
+    try (Progress p =
+        local
+            ? Progress.local(key, "reading", 0, progress)
+            : Progress.cluster(BatchIngest.jobName("plan", runId), "reading", slices.size(), 0, progress)) {
       List<SliceSummary> out1 = local ? inThisJvm(slices, spec, key) : asJob(slices, spec, options, out, key, runId);
       List<SliceSummary> sorted = new ArrayList<>(out1);
       sorted.sort(Comparator.comparingInt(SliceSummary::slice));

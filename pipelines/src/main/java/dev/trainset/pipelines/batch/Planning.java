@@ -33,7 +33,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
 import org.apache.beam.sdk.options.PipelineOptions;
 
@@ -84,7 +83,7 @@ final class Planning {
     final PipelineOptions options;
     final boolean local;
     final String runId;
-    final Consumer<String> progress;
+    final Progress.Out progress;
     final Set<String> whole = new HashSet<>();
     List<FileSlice> slices;
     boolean numbered;
@@ -92,7 +91,7 @@ final class Planning {
     long records;
 
     Passes(RunConfig cfg, FileFormat format, List<Metadata> files, OutputDir out, PipelineOptions options, boolean local,
-        String runId, Consumer<String> progress, SchemaResolver.Resolved known) {
+        String runId, Progress.Out progress, SchemaResolver.Resolved known) {
       this.cfg = cfg;
       this.format = format;
       this.files = files;
@@ -116,9 +115,7 @@ final class Planning {
         if (!numbered) {
           Set<String> unsafe = unsafeCuts(slices, summaries, format);
           if (!unsafe.isEmpty()) {
-            if (progress != null) {
-              progress.accept("a quoted field spans lines at a slice boundary in " + unsafe + "; reading those files whole");
-            }
+            progress.line("a quoted field spans lines at a slice boundary in " + unsafe + "; reading those files whole");
             whole.addAll(unsafe);
             slices = slices(cfg, format, files, whole);
             continue;
@@ -140,7 +137,7 @@ final class Planning {
 
   static Planned plan(
       RunConfig cfg, FileFormat format, List<Metadata> files, OutputDir out, PipelineOptions options, boolean local,
-      String runId, Consumer<String> progress) {
+      String runId, Progress.Out progress) {
     SplitSettings split = cfg.split();
     boolean exact = split.method() == SplitMethod.STRATIFIED || split.method() == SplitMethod.RANDOM;
     boolean stratified = split.method() == SplitMethod.STRATIFIED;
@@ -268,7 +265,7 @@ final class Planning {
   /** The schema alone: known, or inferred by a first pass that does nothing else. */
   static SchemaResolver.Resolved schema(
       RunConfig cfg, FileFormat format, List<Metadata> files, OutputDir out, PipelineOptions options, boolean local,
-      String runId, Consumer<String> progress) {
+      String runId, Progress.Out progress) {
     SchemaResolver.Resolved known = SchemaResolver.known(cfg, format, files, out);
     if (known != null) {
       return known;
@@ -295,7 +292,7 @@ final class Planning {
    */
   private static List<SliceSummary> firstPass(
       List<FileSlice> slices, SummariseSlice.Spec spec, boolean local, PipelineOptions options, OutputDir out, String runId,
-      Consumer<String> progress) {
+      Progress.Out progress) {
     if (spec.infer() || spec.collect() != Collect.NOTHING) {
       return FirstPass.run(slices, spec, local, options, out, runId, progress);
     }
