@@ -49,6 +49,15 @@ final class BeamOptions {
     if (args.contains("--runner=FlinkRunner")) {
       // Chained Flink operators pass elements without a coder copy; safe because no trainset DoFn mutates its input.
       addDefault(args, "--objectReuse", "true");
+      // The same for elements crossing operators inside a task; without it Flink's runner also logs a warning.
+      addDefault(args, "--fasterCopy", "true");
+      if (EmbeddedFlink.isEmbedded(args)) {
+        // Beam reads -1 (its default) on a mini-cluster as Flink's parallelism.default, 1: one core of many.
+        String p = args.stream().filter(a -> a.startsWith("--parallelism=")).findFirst().orElse("--parallelism=-1");
+        if (p.equals("--parallelism=-1")) {
+          replace(args, "--parallelism=" + Runtime.getRuntime().availableProcessors());
+        }
+      }
     }
     EmbeddedFlink.configure(args, file.flinkConf(), System.getenv("FLINK_CONF_DIR"));
     try {

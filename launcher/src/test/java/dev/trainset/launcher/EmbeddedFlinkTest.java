@@ -43,6 +43,22 @@ public class EmbeddedFlinkTest {
   }
 
   @Test
+  public void embeddedFlink_runsATaskPerCore_unlessTheParallelismIsGiven() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    java.nio.file.Path shipped = java.nio.file.Path.of(System.getProperty("trainset.project.dir", ".."), "runner-configs/flink-local.yaml");
+    assertEquals(cores, BeamOptions.from(List.of(), shipped).as(FlinkPipelineOptions.class).getParallelism().intValue());
+    assertEquals(
+        cores, BeamOptions.from(List.of("--runner=FlinkRunner", "--flinkMaster=[local]"), null).as(FlinkPipelineOptions.class).getParallelism().intValue());
+    assertEquals(
+        3,
+        BeamOptions.from(List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=3"), null)
+            .as(FlinkPipelineOptions.class).getParallelism().intValue());
+    // A cluster's parallelism is the cluster's business.
+    assertEquals(
+        -1, BeamOptions.from(List.of("--runner=FlinkRunner", "--flinkMaster=127.0.0.1:1"), null).as(FlinkPipelineOptions.class).getParallelism().intValue());
+  }
+
+  @Test
   public void theRunnerConfigsFlinkConf_addsToAndReplacesTheDefaults() throws Exception {
     File rc =
         runnerConfig(

@@ -11,6 +11,7 @@ import dev.trainset.pipelines.config.RunConfig.SplitSettings;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.errors.ReasonCounts;
 import dev.trainset.transforms.io.OutputFormat;
+import dev.trainset.transforms.io.Sha256;
 import dev.trainset.transforms.io.WrittenFile;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.slice.WriteSlice;
@@ -21,12 +22,10 @@ import dev.trainset.transforms.split.ValueHash;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,14 +115,14 @@ final class Finish {
         splitOutputs.add(o);
       }
       if (cfg.output().mltable()) {
-        String text = mlTable(OutputFormat.PARQUET.folder());
-        String file = name + "/" + BatchIngest.MLTABLE_FILE;
+        String text = MlTable.over(OutputFormat.PARQUET.folder());
+        String file = name + "/" + MlTable.FILE;
         out.write(file, text, "application/yaml");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         splitOutputs.add(
             new Manifest.Output(
                 file, out.path(name + "/"), "mltable", "application/yaml", null, written[s],
-                List.of(new Manifest.FileEntry(out.path(file), null, bytes.length, sha256(bytes))), name,
+                List.of(new Manifest.FileEntry(out.path(file), null, bytes.length, Sha256.hex(bytes))), name,
                 WriteSlice.destination(name, OutputFormat.PARQUET)));
       }
       outputs.addAll(splitOutputs);
@@ -166,7 +165,7 @@ final class Finish {
             splitSection(cfg.split(), planned), leakage(cfg.split(), result), BatchIngest.STATS_FILE, BatchIngest.REPORT_FILE,
             cfg.masked(), failure, null);
     out.write(BatchIngest.STATS_FILE, pretty(stats), "application/json");
-    out.write(BatchIngest.REPORT_FILE, Report.html(manifest.toTree(), stats), "text/html");
+    out.write(BatchIngest.REPORT_FILE, Report.html(manifest, stats), "text/html");
     out.write(OutputDir.MANIFEST, manifest.toJson(), "application/json");
     if (tooMany) {
       throw TrainsetException.data(
@@ -271,24 +270,6 @@ final class Finish {
     return f == OutputFormat.PARQUET ? o.compression().configName() : o.textGzip() ? "gzip" : "none";
   }
 
-  /** Azure ML's MLTable over the Parquet files of one split (paths relative to the split folder). */
-  static String mlTable(String parquetFolder) {
-    return "$schema: https://azuremlschemas.azureedge.net/latest/MLTable.schema.json\n"
-        + "type: mltable\n"
-        + "paths:\n"
-        + "  - pattern: ./" + parquetFolder + "/*.parquet\n"
-        + "transformations:\n"
-        + "  - read_parquet:\n"
-        + "      include_path_column: false\n";
-  }
-
-  static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   static String pretty(Object n) {
     try {

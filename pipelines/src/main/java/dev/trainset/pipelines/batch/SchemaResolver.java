@@ -9,6 +9,7 @@ import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.io.FileSlice;
 import dev.trainset.transforms.io.RecordSource;
+import dev.trainset.transforms.io.Sha256;
 import dev.trainset.transforms.io.SliceInput;
 import dev.trainset.transforms.parse.KindCounter;
 import dev.trainset.transforms.parse.SchemaAccumulator;
@@ -16,10 +17,7 @@ import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.schema.SchemaJson;
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.fs.MatchResult.Metadata;
@@ -136,12 +134,6 @@ public final class SchemaResolver {
 
   /** Changes when the inputs (names, sizes, modification times) or the reading settings change. */
   static String fingerprint(FileFormat format, List<Metadata> files) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update((format + "\n" + Inputs.identity(files)).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d.digest()).substring(0, 16);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(format + "\n" + Inputs.identity(files)).substring(0, 16);
   }
 }

@@ -3,11 +3,13 @@ package dev.trainset.pipelines.export;
 import dev.trainset.pipelines.batch.BatchIngest;
 import dev.trainset.pipelines.batch.Jobs;
 import dev.trainset.pipelines.batch.Manifest;
+import dev.trainset.pipelines.batch.MlTable;
 import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.batch.ResultFile;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.io.OutputFormat;
 import dev.trainset.transforms.io.RowWriters;
+import dev.trainset.transforms.io.Sha256;
 import dev.trainset.transforms.io.WrittenFile;
 import dev.trainset.transforms.io.csv.SageMakerCsvWriter;
 import dev.trainset.transforms.io.parquet.ParquetRowWriter;
@@ -104,7 +106,7 @@ public final class Export {
     }
     String manifestSha;
     try {
-      manifestSha = sha256(src.read(OutputDir.MANIFEST).getBytes(StandardCharsets.UTF_8));
+      manifestSha = Sha256.hex(src.read(OutputDir.MANIFEST).getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw TrainsetException.data("--from '" + src.root() + "': cannot read " + OutputDir.MANIFEST + " (" + e.getMessage() + ")");
     }
@@ -113,7 +115,7 @@ public final class Export {
       throw TrainsetException.data("--from '" + src.root() + "': the manifest lists no splits");
     }
     Request req = request(manifest, s.formats(), s.textCompression());
-    String exportId = sha256((manifestSha + "|" + req.formats + "|" + req.textCompression).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    String exportId = Sha256.hex((manifestSha + "|" + req.formats + "|" + req.textCompression).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
     String marker = "export-" + exportId;
 
     Manifest done = dst.completedManifest();
@@ -192,14 +194,14 @@ public final class Export {
       }
       Manifest.SplitInfo si = manifest.splits().get(split);
       if (req.mltable) {
-        String text = mlTable(OutputFormat.PARQUET.folder());
-        String file = split + "/" + BatchIngest.MLTABLE_FILE;
+        String text = MlTable.over(OutputFormat.PARQUET.folder());
+        String file = split + "/" + MlTable.FILE;
         dst.write(file, text, "application/yaml");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         splitOutputs.add(
             new Manifest.Output(
                 file, dst.path(split + "/"), MLTABLE, "application/yaml", null, si.rows(),
-                List.of(new Manifest.FileEntry(dst.path(file), null, bytes.length, sha256(bytes))), split,
+                List.of(new Manifest.FileEntry(dst.path(file), null, bytes.length, Sha256.hex(bytes))), split,
                 split + "/" + OutputFormat.PARQUET.folder()));
       }
       outputs.addAll(splitOutputs);
@@ -214,17 +216,6 @@ public final class Export {
     return new Result(
         "succeeded", exportId, src.root(), dst.root(), counts.copied, counts.kept, counts.converted, counts.bytes, out,
         Duration.between(started, Instant.now()));
-  }
-
-  /** Azure ML's MLTable over the Parquet files of one split (paths relative to the split folder). */
-  public static String mlTable(String parquetFolder) {
-    return "$schema: https://azuremlschemas.azureedge.net/latest/MLTable.schema.json\n"
-        + "type: mltable\n"
-        + "paths:\n"
-        + "  - pattern: ./" + parquetFolder + "/*.parquet\n"
-        + "transformations:\n"
-        + "  - read_parquet:\n"
-        + "      include_path_column: false\n";
   }
 
   private static final class Counts {
@@ -459,7 +450,7 @@ public final class Export {
 
   /** Reads a stream to its end, hashing it, and writes it to {@code out} unless that is null. */
   private static Hash digest(InputStream in, OutputStream out) throws IOException {
-    MessageDigest d = digest();
+    MessageDigest d = Sha256.digest();
     long n = 0;
     byte[] buf = new byte[1 << 16];
     int r;
@@ -505,15 +496,4 @@ public final class Export {
     return new com.fasterxml.jackson.databind.ObjectMapper().getNodeFactory().textNode(s).toString();
   }
 
-  private static MessageDigest digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String sha256(byte[] b) {
-    return HexFormat.of().formatHex(digest().digest(b));
-  }
 }
