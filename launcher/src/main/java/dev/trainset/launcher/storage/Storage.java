@@ -52,6 +52,11 @@ public final class Storage {
       } else if (s.s3Endpoint() != null) {
         args.add("--awsRegion=" + ENDPOINT_DEFAULT_REGION);
       }
+    } else {
+      // No S3 path: Beam still makes its S3 file system with the options, and without a region it asks the EC2
+      // instance metadata service for one, which off EC2 costs about 2 s of retries. Any region will do for a client
+      // that is never used.
+      args.add("--awsRegion=" + ENDPOINT_DEFAULT_REGION);
     }
     if (s.s3Endpoint() != null) {
       args.add("--endpoint=" + s.s3Endpoint());

@@ -37,6 +37,12 @@ public class StorageTest {
   }
 
   @Test
+  public void givenNoS3Path_setsARegionSoBeamsUnusedS3ClientDoesNotAskTheInstanceMetadataService() {
+    List<String> args = Storage.beamArgs(StorageSettings.DEFAULTS, List.of("/data/in.csv", "/data/out/"));
+    assertTrue(args.toString(), args.contains("--awsRegion=us-east-1"));
+  }
+
+  @Test
   public void givenPathsInTwoAzureAccounts_refusesThem() {
     TrainsetException e =
         assertThrows(TrainsetException.class, () -> Storage.beamArgs(StorageSettings.DEFAULTS, List.of("azfs://a/c/in", "azfs://b/c/out")));
