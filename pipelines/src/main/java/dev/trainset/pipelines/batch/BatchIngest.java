@@ -5,7 +5,6 @@ import dev.trainset.pipelines.config.RunConfig.Format;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.io.Sha256;
-import dev.trainset.transforms.slice.LocalProgress;
 import dev.trainset.transforms.io.RowWriters;
 import dev.trainset.transforms.prepare.Preparation;
 import dev.trainset.transforms.slice.WriteSlice;
@@ -64,16 +63,8 @@ public final class BatchIngest {
   public record Settings(
       boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress, Execution execution,
       ClusterProgress cluster) {
-    public Settings(boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress) {
-      this(overwrite, runId, date, version, progress, Execution.JVM, null);
-    }
-
     public Settings(boolean overwrite, String runId, String version, Consumer<String> progress) {
       this(overwrite, runId, LocalDate.now(ZoneOffset.UTC), version, progress, Execution.JVM, null);
-    }
-
-    public Settings withExecution(Execution e) {
-      return new Settings(overwrite, runId, date, version, progress, e, cluster);
     }
 
     Progress.Out progressOut() {
@@ -179,8 +170,6 @@ public final class BatchIngest {
     if (settings.execution() == Execution.LAUNCHER) {
       try (Progress progress = Progress.local(key, "writing", planned.records(), settings.progressOut())) {
         return LocalWrite.run(planned.slices(), spec, key);
-      } finally {
-        LocalProgress.remove(key);
       }
     }
     String resultPath = OutputDir.WORK + "result.b64";
@@ -191,8 +180,6 @@ public final class BatchIngest {
             ? Progress.cluster(options.getJobName(), "writing", planned.slices().size(), planned.records(), settings.progressOut())
             : Progress.local(key, "writing", planned.records(), settings.progressOut())) {
       Jobs.runToCompletion(p, "ingest");
-    } finally {
-      LocalProgress.remove(key);
     }
     try {
       return ResultFile.read(BatchResult.class, out.read(resultPath));

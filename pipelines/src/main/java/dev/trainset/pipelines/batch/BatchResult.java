@@ -26,7 +26,6 @@ public final class BatchResult implements Serializable {
   TableStats[] stats;
   final ReasonCounts reasons = new ReasonCounts();
   final List<WrittenFile> files = new ArrayList<>();
-  final Map<Integer, long[]> perSlice = new HashMap<>(); // slice -> {read, rejected}
   long leakedVectors;
   long leakedRows;
 
@@ -53,7 +52,6 @@ public final class BatchResult implements Serializable {
     });
     reasons.merge(r.reasons());
     files.addAll(r.files());
-    perSlice.put(r.slice(), new long[] {r.read(), r.rejected()});
   }
 
   BatchResult merge(BatchResult o) {
@@ -79,7 +77,6 @@ public final class BatchResult implements Serializable {
     });
     reasons.merge(o.reasons);
     files.addAll(o.files);
-    perSlice.putAll(o.perSlice);
     leakedVectors += o.leakedVectors;
     leakedRows += o.leakedRows;
     return this;
@@ -129,10 +126,6 @@ public final class BatchResult implements Serializable {
 
   public List<WrittenFile> files() {
     return files;
-  }
-
-  public int slices() {
-    return perSlice.size();
   }
 
   public long leakedVectors() {

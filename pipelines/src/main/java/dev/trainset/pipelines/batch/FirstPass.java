@@ -11,9 +11,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -46,44 +43,14 @@ final class FirstPass {
       List<SliceSummary> sorted = new ArrayList<>(out1);
       sorted.sort(Comparator.comparingInt(SliceSummary::slice));
       return sorted;
-    } finally {
-      LocalProgress.remove(key);
     }
   }
 
   private static List<SliceSummary> inThisJvm(List<FileSlice> slices, SummariseSlice.Spec spec, String key) {
-    int threads = Math.max(1, Math.min(slices.size(), Runtime.getRuntime().availableProcessors()));
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "trainset-first-pass");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      SummariseSlice summariser = new SummariseSlice(spec);
-      List<Future<SliceSummary>> futures = new ArrayList<>();
-      // Largest slices first, so the last one to finish is a small one.
-      List<FileSlice> order = new ArrayList<>(slices);
-      order.sort(Comparator.comparingLong((FileSlice s) -> s.isWhole() ? Long.MAX_VALUE : s.end() - s.start()).reversed());
-      for (FileSlice s : order) {
-        futures.add(pool.submit(() -> summariser.summarise(s, n -> LocalProgress.add(key, n, 0, 0))));
-      }
-      List<SliceSummary> out = new ArrayList<>();
-      for (Future<SliceSummary> f : futures) {
-        out.add(f.get());
-      }
-      return out;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TrainsetException(TrainsetException.INTERNAL, "interrupted while reading the input", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof TrainsetException) {
-        throw (TrainsetException) c;
-      }
-      throw new TrainsetException(TrainsetException.INTERNAL, "the first pass over the input failed: " + c, c);
-    } finally {
-      pool.shutdownNow();
-    }
+    SummariseSlice summariser = new SummariseSlice(spec);
+    return SliceThreads.run(
+        slices, "trainset-first-pass", "the first pass over the input",
+        s -> summariser.summarise(s, n -> LocalProgress.add(key, n, 0, 0)));
   }
 
   private static List<SliceSummary> asJob(

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -190,10 +189,5 @@ public record Manifest(
 
   public static Manifest parse(String json) throws IOException {
     return MAPPER.readValue(json, Manifest.class);
-  }
-
-  /** A map that keeps its insertion order, for split and class maps. */
-  public static <V> Map<String, V> ordered() {
-    return new LinkedHashMap<>();
   }
 }

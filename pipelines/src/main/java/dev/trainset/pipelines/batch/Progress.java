@@ -33,13 +33,15 @@ final class Progress implements AutoCloseable {
   }
 
   private final Thread thread;
+  private final Runnable release;
 
-  private Progress(Thread thread) {
+  private Progress(Thread thread, Runnable release) {
     this.thread = thread;
+    this.release = release;
   }
 
   /**
-   * Follows a pass that runs in this JVM.
+   * Follows a pass that runs in this JVM; closing it also drops the pass's counters ({@link LocalProgress}).
    *
    * @param total the records the pass will read, or 0 when not known
    */
@@ -48,9 +50,19 @@ final class Progress implements AutoCloseable {
   }
 
   static Progress local(String key, String what, long total, Out out, long everyMillis) {
-    return start(what, total, 0, out, everyMillis, () -> {
+    Thread t = start(what, total, 0, out, everyMillis, () -> {
       AtomicLongArray c = LocalProgress.of(key);
       return new Sample(c.get(0), c.get(1), c.get(2), -1);
+    });
+    return new Progress(t, () -> {
+      if (t != null) {
+        try {
+          t.join(); // its last look must not bring the counters back
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      LocalProgress.remove(key);
     });
   }
 
@@ -67,20 +79,21 @@ final class Progress implements AutoCloseable {
   static Progress cluster(String jobName, String what, int slices, long total, Out out, long everyMillis) {
     ClusterProgress cluster = out.cluster();
     if (cluster == null) {
-      return new Progress(null);
+      return new Progress(null, () -> {});
     }
     LongSupplier done = cluster.follow(jobName);
-    return start(what, total, slices, out, everyMillis, () -> new Sample(-1, -1, -1, done.getAsLong()));
+    return new Progress(start(what, total, slices, out, everyMillis, () -> new Sample(-1, -1, -1, done.getAsLong())), () -> {});
   }
 
-  private static Progress start(String what, long total, int slices, Out out, long everyMillis, Sampler sampler) {
+  /** The thread that prints the lines, or null when they go nowhere. */
+  private static Thread start(String what, long total, int slices, Out out, long everyMillis, Sampler sampler) {
     if (out == null || out.lines() == null) {
-      return new Progress(null);
+      return null;
     }
     Thread t = new Thread(() -> loop(what, total, slices, everyMillis, out.lines(), sampler), "trainset-progress");
     t.setDaemon(true);
     t.start();
-    return new Progress(t);
+    return t;
   }
 
   private static void loop(String what, long total, int slices, long everyMillis, Consumer<String> out, Sampler sampler) {
@@ -139,5 +152,6 @@ final class Progress implements AutoCloseable {
     if (thread != null) {
       thread.interrupt();
     }
+    release.run();
   }
 }

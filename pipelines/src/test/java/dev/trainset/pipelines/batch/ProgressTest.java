@@ -38,6 +38,9 @@ public class ProgressTest {
       }
       // All read: no time left to estimate.
       assertThat(line, matchesPattern("progress \\(writing\\): 3,000 records read, 2,990 written, 10 rejected, [0-9,]+ records/s"));
+      p.close();
+      // Closing drops the pass's counters: a new pass under the same key starts from nothing.
+      assertEquals(0, LocalProgress.of(key).get(0));
     } finally {
       LocalProgress.remove(key);
     }

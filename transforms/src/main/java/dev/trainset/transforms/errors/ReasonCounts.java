@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The most frequent rejection reasons, for the report: reasons are grouped by pattern (quoted values become '…',
@@ -21,8 +22,11 @@ public final class ReasonCounts implements Serializable {
 
   private final HashMap<String, Object[]> patterns = new HashMap<>();
 
+  private static final Pattern QUOTED = Pattern.compile("'[^']*'");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
   static String pattern(String reason) {
-    return reason.replaceAll("'[^']*'", "'…'").replaceAll("[0-9]+", "N");
+    return DIGITS.matcher(QUOTED.matcher(reason).replaceAll("'…'")).replaceAll("N");
   }
 
   public void add(String reason) {

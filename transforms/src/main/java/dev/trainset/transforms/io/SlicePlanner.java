@@ -42,15 +42,4 @@ public final class SlicePlanner {
     }
     return out;
   }
-
-  /** Whether a file was cut into several slices. */
-  public static boolean isCut(List<FileSlice> slices, String path) {
-    int n = 0;
-    for (FileSlice s : slices) {
-      if (s.path().equals(path) && ++n > 1) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

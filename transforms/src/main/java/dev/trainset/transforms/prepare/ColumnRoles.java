@@ -233,23 +233,10 @@ public final class ColumnRoles implements Serializable {
     }
     // A column dropped on missing values that the record does not have at all.
     for (int i = 0; i < bound; i++) {
-      if (drops[i] && !present(i)) {
+      if (drops[i] && find(i) < 0) {
         return "column '" + source.names().get(i) + "' is missing (missing policy: drop)";
       }
     }
     return null;
-  }
-
-  private boolean present(int nameIndex) {
-    int n = source.fieldCount();
-    if (nameIndex < n && source.nameIndex(nameIndex) == nameIndex) {
-      return true;
-    }
-    for (int k = 0; k < n; k++) {
-      if (source.nameIndex(k) == nameIndex) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -315,11 +315,6 @@ public final class Preparation implements Serializable {
     return hasLabel;
   }
 
-  /** The input column an output column (before encoding) takes its value from. */
-  public int source(int preparedColumn) {
-    return sources[preparedColumn];
-  }
-
   /** The input column of the label, or -1. */
   public int labelSource() {
     return hasLabel ? sources[0] : -1;
@@ -391,36 +386,6 @@ public final class Preparation implements Serializable {
       throw new Rejected("label '" + output.column(0).name() + "' is missing");
     }
     return v;
-  }
-
-  /** The prepared (pre-encoding) column of an input column, or -1 when the column is not kept. */
-  public int preparedIndexOf(int inputColumn) {
-    for (int k = 0; k < sources.length; k++) {
-      if (sources[k] == inputColumn) {
-        return k;
-      }
-    }
-    return -1;
-  }
-
-  /** Whether a missing value in this prepared column rejects the row (policy drop). */
-  public boolean dropsMissing(int preparedColumn) {
-    return policies[preparedColumn] == MissingPolicy.DROP;
-  }
-
-  /** The fill constant of a prepared column (null when its missing values are not filled). */
-  public Object fill(int preparedColumn) {
-    return policies[preparedColumn] == MissingPolicy.FILL ? fills[preparedColumn] : null;
-  }
-
-  /** The categories a prepared column is encoded by (one-hot or ordinal), or null. */
-  public List<String> categories(int preparedColumn) {
-    return encoding == null || encoding[preparedColumn] == 0 ? null : categories[preparedColumn];
-  }
-
-  /** How many input columns the preparation keeps (the label included), before encoding. */
-  public int preparedColumns() {
-    return sources.length;
   }
 
   private Object mapLabel(Object v) {

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Makes the exact split plan from the first pass's slice summaries, once the schema is known: resolves label values
@@ -17,10 +16,8 @@ public final class SplitPlanner {
   /**
    * @param plan the plan
    * @param offsets per slice (in slice order), per boundary: units in earlier slices
-   * @param classCounts units per class the plan expects the writing pass to write
-   * @param rejectedByLabel units whose label turns them away
    */
-  public record Planned(SplitPlan plan, long[][] offsets, TreeMap<String, Long> classCounts, long rejectedByLabel) {}
+  public record Planned(SplitPlan plan, long[][] offsets) {}
 
   private SplitPlanner() {}
 
@@ -35,7 +32,6 @@ public final class SplitPlanner {
       List<BigDecimal> fractions, long seed, boolean allowEmptySplitClasses, String unitName) {
     List<Map<String, long[]>> perSlice = new ArrayList<>();
     Map<String, long[]> total = new HashMap<>();
-    long rejected = 0;
     LabelClasses resolver = classes == null ? null : classes.forSlice();
     for (SliceSummary s : summaries) {
       Map<String, long[]> h = new HashMap<>();
@@ -43,9 +39,6 @@ public final class SplitPlanner {
         for (Map.Entry<Object, int[]> e : s.histogram().entrySet()) {
           String cls = classOf(e.getKey(), s.keysAreClasses(), resolver, labelTokens);
           if (cls == null) {
-            for (int n : e.getValue()) {
-              rejected += n;
-            }
             continue;
           }
           long[] b = h.computeIfAbsent(cls, k -> new long[SplitPlan.BUCKETS]);
@@ -60,15 +53,7 @@ public final class SplitPlanner {
       perSlice.add(h);
     }
     SplitPlan plan = SplitPlan.of(total, splits, fractions, seed, allowEmptySplitClasses, unitName);
-    TreeMap<String, Long> classCounts = new TreeMap<>();
-    total.forEach((cls, b) -> {
-      long n = 0;
-      for (long x : b) {
-        n += x;
-      }
-      classCounts.put(cls, n);
-    });
-    return new Planned(plan, plan.sliceOffsets(perSlice), classCounts, rejected);
+    return new Planned(plan, plan.sliceOffsets(perSlice));
   }
 
   /** The class of a histogram key, or null when its rows are turned away. */

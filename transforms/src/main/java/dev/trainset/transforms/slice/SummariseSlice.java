@@ -9,7 +9,6 @@ import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.KindCounter;
 import dev.trainset.transforms.parse.SchemaAccumulator;
 import dev.trainset.transforms.parse.TableSchema;
-import dev.trainset.transforms.parse.TypedRow;
 import dev.trainset.transforms.parse.Values;
 import dev.trainset.transforms.prepare.ColumnRoles;
 import dev.trainset.transforms.prepare.Preparation;
@@ -204,12 +203,9 @@ public final class SummariseSlice {
 
   private void read(RecordSource r, State st, Progress progress) throws IOException {
     boolean typed = spec.schema() != null;
-    TypedRow row = typed ? new TypedRow(spec.schema().size()) : null;
-    TypedRow prepared = typed ? new TypedRow(spec.preparation().output().size()) : null;
     ColumnRoles roles = spec.roles() == null ? null : spec.roles().forSlice(r);
     LabelClasses classes = spec.classes() == null ? null : spec.classes().forSlice();
-    Preparation prep = spec.preparation();
-    int labelColumn = typed && prep.hasLabel() ? prep.labelSource() : -1;
+    RowPreparer preparer = typed ? new RowPreparer(spec.schema(), spec.preparation(), classes) : null;
     long positionBase = (long) st.slice.index() << 32;
     ColumnSpec asDouble = ColumnSpec.of("label", ColumnType.DOUBLE);
     while (r.next()) {
@@ -231,21 +227,13 @@ public final class SummariseSlice {
       Object key;
       Object label = null;
       if (typed) {
-        try {
-          r.type(row);
-          LabelClasses.Entry e =
-              classes == null || !classes.hasLabel() ? null : classes.of(row.value(labelColumn, spec.schema().column(labelColumn)));
-          if (e != null && e.rejected() != null) {
-            st.rejected++;
-            continue;
-          }
-          prep.apply(row, prepared, e == null ? null : e.prepared());
-          key = e == null ? LabelClasses.ALL : e.splitClass();
-          label = e == null ? null : e.prepared();
-        } catch (IllegalArgumentException | Preparation.Rejected ex) {
+        if (!preparer.prepare(r)) {
           st.rejected++;
           continue;
         }
+        LabelClasses.Entry e = preparer.label();
+        key = e == null ? LabelClasses.ALL : e.splitClass();
+        label = e == null ? null : e.prepared();
       } else {
         if (roles.check() != null) {
           st.rejected++;

@@ -108,8 +108,7 @@ public final class WriteSlice {
     final Progress progress;
     final List<String> splits = spec.splitter().splits();
     final TableSchema out = spec.preparation().output();
-    final TypedRow typed = new TypedRow(spec.schema().size());
-    final TypedRow prepared = new TypedRow(out.size());
+    final RowPreparer preparer = new RowPreparer(spec.schema(), spec.preparation(), spec.classes().forSlice());
     final Open[][] writers;
     final TableStats[] stats;
     final long[] written;
@@ -137,9 +136,6 @@ public final class WriteSlice {
     }
 
     void read() throws IOException {
-      Preparation prep = spec.preparation();
-      int labelColumn = prep.hasLabel() ? prep.labelSource() : -1;
-      boolean hasLabel = labelColumn >= 0;
       RowSplitter.ForSlice splitter = spec.splitter().forSlice(slice.index());
       int[] duplicates = spec.duplicates() == null ? null : spec.duplicates().get(slice.index());
       try (SliceInput in = SliceInput.open(slice, false, -1)) {
@@ -154,7 +150,6 @@ public final class WriteSlice {
         }
         try (r) {
           ColumnRoles roles = spec.roles().forSlice(r);
-          LabelClasses classes = spec.classes().forSlice();
           RowView row = new RowView(r, roles, spec.splitter().keyColumn(), slice.index());
           long last = 0;
           while (true) {
@@ -180,26 +175,11 @@ public final class WriteSlice {
               reject(last, r.positionUnit(), r.raw(), r.badReason(), "read");
               continue;
             }
-            LabelClasses.Entry label = null;
-            try {
-              r.type(typed);
-            } catch (IllegalArgumentException e) {
-              reject(last, r.positionUnit(), r.raw(), e.getMessage(), "read");
+            if (!preparer.prepare(r)) {
+              reject(last, r.positionUnit(), r.raw(), preparer.reason(), preparer.stage());
               continue;
             }
-            try {
-              if (hasLabel) {
-                label = classes.of(typed.value(labelColumn, spec.schema().column(labelColumn)));
-                if (label.rejected() != null) {
-                  reject(last, r.positionUnit(), r.raw(), label.rejected(), "prepare");
-                  continue;
-                }
-              }
-              prep.apply(typed, prepared, label == null ? null : label.prepared());
-            } catch (Preparation.Rejected e) {
-              reject(last, r.positionUnit(), r.raw(), e.getMessage(), "prepare");
-              continue;
-            }
+            LabelClasses.Entry label = preparer.label();
             if (duplicates != null && java.util.Arrays.binarySearch(duplicates, (int) ordinal) >= 0) {
               dropped++;
               continue;
@@ -218,6 +198,7 @@ public final class WriteSlice {
     }
 
     private void writeRow(int split, LabelClasses.Entry label) throws IOException {
+      TypedRow prepared = preparer.prepared();
       List<OutputFormat> formats = spec.outputs().formats();
       Open[] w = writers[split];
       for (int f = 0; f < w.length; f++) {

@@ -66,7 +66,11 @@ public final class GroupPlan {
     long[] rows = new long[splits.size()];
     for (int c = 0; c < a.classes().size(); c++) {
       List<String> list = byClass.get(a.classes().get(c));
-      list.sort(Comparator.comparingLong((String g) -> ValueHash.mix(ValueHash.text(g), seed)).thenComparing(g -> g));
+      Map<String, Long> order = new HashMap<>(); // each group's seeded hash, worked out once
+      for (String g : list) {
+        order.put(g, ValueHash.mix(ValueHash.text(g), seed));
+      }
+      list.sort(Comparator.comparingLong((String g) -> order.get(g)).thenComparing(g -> g));
       long[] counts = a.counts(c);
       int split = 0;
       long bound = counts[0];

@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 
@@ -90,10 +89,8 @@ public final class JsonLinesWriter implements RowWriter {
       }
     } else if (v instanceof Boolean) {
       g.writeBoolean((Boolean) v);
-    } else if (v instanceof Instant) {
-      g.writeString(v.toString());
     } else {
-      g.writeString(v.toString());
+      g.writeString(v.toString()); // strings, and timestamps (Instant's ISO-8601 UTC form)
     }
   }
 

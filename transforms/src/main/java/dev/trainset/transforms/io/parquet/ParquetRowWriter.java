@@ -62,7 +62,6 @@ public final class ParquetRowWriter implements RowWriter {
   /** Rows between two checks of the buffered size against the row-group size. */
   private static final int SIZE_CHECK_ROWS = 4096;
 
-  private final TableSchema schema;
   private final ColumnSpec[] columns;
   private final MessageType message;
   private final ColumnDescriptor[] descriptors;
@@ -77,7 +76,6 @@ public final class ParquetRowWriter implements RowWriter {
   private long groupRows;
 
   public ParquetRowWriter(TableSchema schema, Codec codec, long rowGroupBytes, OutputStream out) throws IOException {
-    this.schema = schema;
     this.columns = schema.columns().toArray(new ColumnSpec[0]);
     this.message = messageType(schema);
     this.rowGroupBytes = rowGroupBytes;
