@@ -6,7 +6,8 @@ import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.batch.SchemaResolver;
 import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.transforms.slice.WriteSlice;
-import dev.trainset.transforms.split.SplitPlan;
+import dev.trainset.transforms.split.Apportionment;
+import dev.trainset.transforms.split.GroupPlan;
 import dev.trainset.transforms.parse.ColumnSpec;
 import dev.trainset.transforms.prepare.Preparation;
 import java.io.PrintWriter;
@@ -74,7 +75,15 @@ final class ValidateCommand implements Callable<Integer> {
         out.printf("split:    %s, seed %d, %s%s%n", split.method().name().toLowerCase(java.util.Locale.ROOT), split.seed(), String.join(", ", fr),
             split.groupBy() == null ? "" : ", grouped by " + split.groupBy());
         if (dry.plan() != null) {
-          printPlan(out, dry.plan());
+          printPlan(out, dry.plan().apportionment(), dry.plan().splits(), dry.plan().unitName());
+        } else if (dry.groupPlan() != null) {
+          GroupPlan.Planned g = dry.groupPlan();
+          printPlan(out, g.apportionment(), g.splits(), "group");
+          StringBuilder rows = new StringBuilder(String.format("          %-20s", "rows"));
+          for (long n : g.rows()) {
+            rows.append(String.format(" %,12d", n));
+          }
+          out.println(rows);
         } else {
           out.println("          (hash split: counts are known only after the run)");
         }
@@ -90,15 +99,15 @@ final class ValidateCommand implements Callable<Integer> {
     }
   }
 
-  /** The apportionment as a table: one line per class, one column per split, and the totals. */
-  static void printPlan(PrintWriter out, SplitPlan plan) {
+  /** The apportionment as a table: one line per class, one column per split, and the totals (of rows or groups). */
+  static void printPlan(PrintWriter out, Apportionment a, List<String> splits, String unitName) {
     StringBuilder head =
-        new StringBuilder(String.format("          %-20s", plan.unitName().equals("group") ? "class (groups)" : "class (rows)"));
-    for (String s : plan.splits()) {
+        new StringBuilder(String.format("          %-20s", unitName.equals("group") ? "class (groups)" : "class (rows)"));
+    for (String s : splits) {
       head.append(String.format(" %12s", s));
     }
     out.println(head);
-    plan.apportionment().asMap().forEach((cls, counts) -> {
+    a.asMap().forEach((cls, counts) -> {
       StringBuilder line = new StringBuilder(String.format("          %-20s", cls));
       for (long n : counts) {
         line.append(String.format(" %,12d", n));
@@ -106,7 +115,7 @@ final class ValidateCommand implements Callable<Integer> {
       out.println(line);
     });
     StringBuilder total = new StringBuilder(String.format("          %-20s", "total"));
-    for (long n : plan.totals()) {
+    for (long n : a.totals()) {
       total.append(String.format(" %,12d", n));
     }
     out.println(total);

@@ -301,6 +301,30 @@ public class TrainsetCliTest {
   }
 
   @Test
+  public void validate_withAGroupSplit_printsTheGroupsPerClassAndSplit_andTheRowsTheyHold() throws Exception {
+    // 40 patients, 3 visits each, every 4th sick: 10 sick and 30 well patients, halved exactly.
+    StringBuilder csv = new StringBuilder("patient_id,visit,x,label\n");
+    for (int p = 0; p < 40; p++) {
+      for (int v = 0; v < 3; v++) {
+        csv.append("p").append(p).append(',').append(v).append(',').append(p * 7 + v).append(',').append(p % 4 == 0 ? "sick" : "well").append('\n');
+      }
+    }
+    File in = tmp.newFile("grouped.csv");
+    java.nio.file.Files.writeString(in.toPath(), csv);
+    File out = new File(tmp.getRoot(), "group-plan");
+    Outcome o =
+        cli(
+            "validate", "--input", in.toString(), "--output", out.toString(), "--set", "label.column=label",
+            "--set", "split.groupBy=patient_id", "--set", "split.fractions.train=0.5", "--set", "split.fractions.test=0.5");
+    assertEquals(o.err, 0, o.exit);
+    assertTrue(o.out, o.out.contains(", grouped by patient_id\n"));
+    assertTrue(o.out, o.out.matches("(?s).*\\n\\s+class \\(groups\\)\\s+train\\s+test\\n\\s+sick\\s+5\\s+5\\n\\s+well\\s+15\\s+15\\n"
+        + "\\s+total\\s+20\\s+20\\n\\s+rows\\s+60\\s+60\\n.*"));
+    assertFalse(o.out, o.out.contains("hash split"));
+    assertFalse("validate wrote the output folder", out.exists());
+  }
+
+  @Test
   public void validate_withFractionsThatDoNotSumToOne_exits2NamingTheKey() {
     Outcome o =
         cli(
