@@ -25,24 +25,31 @@ final class Errors implements IExecutionExceptionHandler {
       if (verbose) {
         te.printStackTrace(err);
       }
-      return te.exitCode();
+      return failed(cmd, te.exitCode(), te.getMessage());
     }
     if (ex instanceof IllegalArgumentException && isOptionsError(ex)) {
-      lines.error("error: " + ex.getMessage().split("\n")[0], TrainsetException.USAGE);
-      return TrainsetException.USAGE;
+      String message = ex.getMessage().split("\n")[0];
+      lines.error("error: " + message, TrainsetException.USAGE);
+      return failed(cmd, TrainsetException.USAGE, message);
     }
     Throwable root = ex;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    lines.error(
-        "internal error: " + root.getClass().getSimpleName() + ": " + root.getMessage()
-            + (verbose ? "" : " (run with --verbose for the stack trace)"),
-        TrainsetException.INTERNAL);
+    String message = "internal error: " + root.getClass().getSimpleName() + ": " + root.getMessage();
+    lines.error(message + (verbose ? "" : " (run with --verbose for the stack trace)"), TrainsetException.INTERNAL);
     if (verbose) {
       ex.printStackTrace(err);
     }
-    return TrainsetException.INTERNAL;
+    return failed(cmd, TrainsetException.INTERNAL, message);
+  }
+
+  /** Prints a failed command's result line (for the commands that have one) and returns the exit code. */
+  static int failed(CommandLine cmd, int exitCode, String error) {
+    if (cmd != null && cmd.getCommand() instanceof ResultLine.Owner o) {
+      o.resultLine().printFailure(cmd.getOut(), exitCode, error);
+    }
+    return exitCode;
   }
 
   private static TrainsetException find(Throwable t) {

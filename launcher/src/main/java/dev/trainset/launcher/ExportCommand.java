@@ -26,7 +26,9 @@ import picocli.CommandLine;
       "Parquet files. Running it again is a no-op; an interrupted export resumes. Unrecognised --name=value flags",
       "are Beam pipeline options (the runner of the conversion job)."
     })
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand implements Callable<Integer>, ResultLine.Owner {
+  private final ResultLine resultLine = new ResultLine();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--from", required = true, paramLabel = "URI", description = "The training set folder.")
@@ -59,6 +61,7 @@ final class ExportCommand implements Callable<Integer> {
     StorageSettings storage = StorageSettings.fromTree(tree);
     String source = StoragePaths.normalize("--from", from);
     String dest = StoragePaths.normalize("--to", to);
+    resultLine.know("source", source).know("output", dest);
     PipelineOptions pipeline = BeamOptions.from(Storage.beamArgs(storage, List.of(source, dest)), beam, runnerConfig);
     FileSystems.setDefaultPipelineOptions(pipeline);
     Storage.check(pipeline, "--from", source, true);
@@ -85,7 +88,12 @@ final class ExportCommand implements Callable<Integer> {
     result.putObject("files").put("copied", r.copied()).put("kept", r.kept()).put("converted", r.converted());
     result.put("bytes", r.bytes());
     result.put("durationSeconds", r.duration().toMillis() / 1000.0);
-    spec.commandLine().getOut().println("TRAINSET_RESULT " + result);
+    resultLine.print(spec.commandLine().getOut(), result);
     return 0;
+  }
+
+  @Override
+  public ResultLine resultLine() {
+    return resultLine;
   }
 }

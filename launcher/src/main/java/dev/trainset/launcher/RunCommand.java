@@ -22,7 +22,9 @@ import picocli.CommandLine;
       "Ingest the input into a training set (and train on it when the run file has a train section).",
       "Unrecognised --name=value flags are Beam pipeline options (e.g. --runner=FlinkRunner --flinkMaster=[local])."
     })
-final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer>, ResultLine.Owner {
+  private final ResultLine resultLine = new ResultLine();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Mixin RunOptions run;
@@ -42,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
       err.flush();
     });
     BatchIngest.Plan plan = BatchIngest.plan(cfg, run.settings(lines::info));
+    resultLine.know("runId", plan.runId()).know("output", plan.config().output().path());
     BatchIngest.Execution execution = run.execution();
     PipelineOptions options = execution == BatchIngest.Execution.LAUNCHER ? null : run.pipelineOptions();
     BatchIngest.Settings settings = run.settings(lines::info, execution);
@@ -71,9 +74,14 @@ final class RunCommand implements Callable<Integer> {
     result.put("durationSeconds", r.duration().toMillis() / 1000.0);
     if (train.target() != null) {
       lines.info("training on " + r.output() + " with " + train.target().configName());
-      return TrainStep.run(train, TrainingSet.read(r.output()), lines, spec.commandLine().getOut(), result);
+      return TrainStep.run(train, TrainingSet.read(r.output()), lines, spec.commandLine().getOut(), resultLine, result);
     }
-    spec.commandLine().getOut().println("TRAINSET_RESULT " + result);
+    resultLine.print(spec.commandLine().getOut(), result);
     return 0;
+  }
+
+  @Override
+  public ResultLine resultLine() {
+    return resultLine;
   }
 }

@@ -28,7 +28,9 @@ import picocli.CommandLine;
       "the job it started instead of starting another. The train section of --config, --set train.…=… and",
       "--train.…=… flags configure it (README: Training)."
     })
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, ResultLine.Owner {
+  private final ResultLine resultLine = new ResultLine();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--manifest", required = true, paramLabel = "URI", description = "The training set folder, or its manifest.json.")
@@ -88,6 +90,11 @@ final class TrainCommand implements Callable<Integer> {
     }
     String start = "trainset " + Trainset.version() + ": train on " + set.root() + " with " + t.target().configName();
     lines.info(start, start);
-    return TrainStep.run(t, set, lines, out, null);
+    return TrainStep.run(t, set, lines, out, resultLine, null);
+  }
+
+  @Override
+  public ResultLine resultLine() {
+    return resultLine;
   }
 }

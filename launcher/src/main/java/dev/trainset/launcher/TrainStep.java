@@ -15,12 +15,12 @@ final class TrainStep {
    * @param runResult the run's result line, which gets a {@code training} member; null for {@code trainset train}
    * @return 0; a failed job throws (exit 4) after the result line is printed
    */
-  static int run(TrainSettings t, TrainingSet set, Lines lines, PrintWriter out, ObjectNode runResult) {
+  static int run(TrainSettings t, TrainingSet set, Lines lines, PrintWriter out, ResultLine resultLine, ObjectNode runResult) {
     ObjectNode training;
     try {
       training = Training.run(t, set, lines::info, Trainset.version());
     } catch (Training.TrainingFailed e) {
-      print(out, runResult, e.result());
+      print(out, resultLine, runResult, e.result());
       throw e;
     }
     if (training.has("jobStatus")) {
@@ -29,13 +29,12 @@ final class TrainStep {
     } else {
       lines.info("training job " + training.get("jobName").asText() + " submitted (not waiting: --wait follows it)");
     }
-    print(out, runResult, training);
+    print(out, resultLine, runResult, training);
     return 0;
   }
 
-  private static void print(PrintWriter out, ObjectNode runResult, ObjectNode training) {
+  private static void print(PrintWriter out, ResultLine resultLine, ObjectNode runResult, ObjectNode training) {
     ObjectNode line = runResult == null ? training : runResult.set("training", training);
-    out.println("TRAINSET_RESULT " + (line == null ? new ObjectMapper().createObjectNode() : line));
-    out.flush();
+    resultLine.print(out, line == null ? new ObjectMapper().createObjectNode() : line);
   }
 }

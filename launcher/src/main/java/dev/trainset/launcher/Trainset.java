@@ -28,11 +28,20 @@ public final class Trainset implements Runnable {
 
   public static void main(String[] args) {
     System.setProperty(dev.trainset.launcher.storage.AzureClients.LAUNCHER_PROPERTY, "true");
-    System.exit(execute(args, System.out, System.err));
+    // Library logs (--verbose) and stack traces go to System.err too: they get the same escaping.
+    PrintStream out = terminalSafe(System.out);
+    PrintStream err = terminalSafe(System.err);
+    System.setOut(out);
+    System.setErr(err);
+    System.exit(start(args, out, err));
   }
 
   /** Runs the command line; returns the exit code. Tests call this. */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
+    return start(args, terminalSafe(out), terminalSafe(err));
+  }
+
+  private static int start(String[] args, PrintStream out, PrintStream err) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
     CommandLine cli = new CommandLine(new Trainset());
@@ -44,9 +53,14 @@ public final class Trainset implements Runnable {
         (ex, a) -> {
           err.println("trainset: error: " + ex.getMessage());
           err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
-          return 2;
+          return Errors.failed(ex.getCommandLine(), 2, ex.getMessage());
         });
     return cli.execute(args);
+  }
+
+  /** A stream that escapes the control characters of what is printed ({@link TerminalSafeStream}). */
+  private static PrintStream terminalSafe(PrintStream s) {
+    return new PrintStream(new TerminalSafeStream(s), true, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override

@@ -30,13 +30,21 @@ public class TrainsetCliTest {
       Paths.get(System.getProperty("trainset.project.dir", ".."), "runner-configs/examples/data/heart-failure/heart_failure_clinical_records_dataset.csv");
 
   record Outcome(int exit, String out, String err) {
+    /** The one TRAINSET_RESULT line (fails when there is none, or more than one). */
     JsonNode result() throws Exception {
+      JsonNode found = null;
       for (String line : out.split("\n")) {
         if (line.startsWith("TRAINSET_RESULT ")) {
-          return JSON.readTree(line.substring("TRAINSET_RESULT ".length()));
+          if (found != null) {
+            throw new AssertionError("more than one TRAINSET_RESULT line in: " + out);
+          }
+          found = JSON.readTree(line.substring("TRAINSET_RESULT ".length()));
         }
       }
-      throw new AssertionError("no TRAINSET_RESULT line in: " + out);
+      if (found == null) {
+        throw new AssertionError("no TRAINSET_RESULT line in: " + out);
+      }
+      return found;
     }
 
     List<String> errorLines() {
@@ -50,7 +58,7 @@ public class TrainsetCliTest {
     }
   }
 
-  private static Outcome cli(String... args) {
+  static Outcome cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =

@@ -145,19 +145,23 @@ final class Finish {
     stats.set("rejectionReasons", reasons(result.reasons()));
 
     double fraction = result.read() == 0 ? 0 : (double) result.rejected() / result.read();
+    boolean noRows = result.read() == 0;
     boolean tooMany = fraction > cfg.maxRejectedFraction() || (cfg.maxRejectedFraction() == 0 && result.rejected() > 0);
     String failure =
-        tooMany
-            ? String.format(
-                "%d of %d records rejected (%.2f%%), more than maxRejectedFraction %s",
-                result.rejected(), result.read(), 100 * fraction, cfg.maxRejectedFraction())
-            : null;
+        noRows
+            ? "input.path '" + cfg.input().path() + "': the input has no data rows (" + run.files().size() + " file(s), "
+                + run.files().stream().mapToLong(Metadata::sizeBytes).sum() + " bytes, no record after a header)"
+            : tooMany
+                ? String.format(
+                    "%d of %d records rejected (%.2f%%), more than maxRejectedFraction %s",
+                    result.rejected(), result.read(), 100 * fraction, cfg.maxRejectedFraction())
+                : null;
     Duration duration = Duration.between(run.started(), Instant.now());
     List<Manifest.Input> inputs = new ArrayList<>();
     run.files().forEach(f -> inputs.add(new Manifest.Input(f.resourceId().toString(), f.sizeBytes())));
     Manifest manifest =
         new Manifest(
-            run.runId(), run.version(), tooMany ? "failed" : "succeeded", run.started().toString(), duration.toMillis() / 1000.0,
+            run.runId(), run.version(), failure != null ? "failed" : "succeeded", run.started().toString(), duration.toMillis() / 1000.0,
             run.runner(), inputs, run.format().configName(),
             new Manifest.Schema(planned.schema().source(), Manifest.Column.of(planned.schema().schema(), null)),
             new Manifest.Columns(hasLabel ? outSchema.column(0).name() : null, Manifest.Column.of(outSchema, null)),
@@ -167,6 +171,9 @@ final class Finish {
     out.write(BatchIngest.STATS_FILE, pretty(stats), "application/json");
     out.write(BatchIngest.REPORT_FILE, Report.html(manifest, stats), "text/html");
     out.write(OutputDir.MANIFEST, manifest.toJson(), "application/json");
+    if (noRows) {
+      throw TrainsetException.data(failure + " (no " + OutputDir.SUCCESS + " written)");
+    }
     if (tooMany) {
       throw TrainsetException.data(
           failure + "; see " + out.path(BatchIngest.REJECTED + "/") + " (no " + OutputDir.SUCCESS + " written)");
