@@ -45,8 +45,9 @@ public final class Trainset implements Runnable {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
     CommandLine cli = new CommandLine(new Trainset());
-    cli.setOut(new java.io.PrintWriter(out, true));
-    cli.setErr(new java.io.PrintWriter(err, true));
+    // UTF-8 whatever the platform's default, so that TerminalSafeStream sees (and escapes) C1 controls.
+    cli.setOut(new java.io.PrintWriter(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8), true));
+    cli.setErr(new java.io.PrintWriter(new java.io.OutputStreamWriter(err, java.nio.charset.StandardCharsets.UTF_8), true));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(new Errors(err, verbose, Lines.fromArgs(args)));
     cli.setParameterExceptionHandler(

@@ -34,11 +34,11 @@ public class HostileInputTest {
     File in = write("header-only.csv", "id,x,label\n".getBytes(StandardCharsets.UTF_8));
     File out = new File(tmp.getRoot(), "out");
     TrainsetCliTest.Outcome o = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", out.toString(), "--set", "label.column=label");
-    assertEquals(o.err, 3, o.exit);
+    assertEquals(o.err(), 3, o.exit());
     assertTrue(
-        o.err,
-        o.err.contains("trainset: error: input.path '" + in + "': the input has no data rows (1 file(s), 11 bytes, no record after a header)"));
-    assertFalse(o.err, o.err.contains("\tat "));
+        o.err(),
+        o.err().contains("trainset: error: input.path '" + in + "': the input has no data rows (1 file(s), 11 bytes, no record after a header)"));
+    assertFalse(o.err(), o.err().contains("\tat "));
     assertFalse("_SUCCESS written for an empty input", new File(out, "_SUCCESS").exists());
     JsonNode manifest = JSON.readTree(new File(out, "manifest.json"));
     assertEquals("failed", manifest.get("status").asText());
@@ -54,7 +54,7 @@ public class HostileInputTest {
   public void aFailedRun_printsOneResultLine_withTheExitCodeAndTheError() throws Exception {
     File out = new File(tmp.getRoot(), "out");
     TrainsetCliTest.Outcome missing = TrainsetCliTest.cli("run", "--input", new File(tmp.getRoot(), "absent.csv").toString(), "--output", out.toString());
-    assertEquals(missing.err, 3, missing.exit);
+    assertEquals(missing.err(), 3, missing.exit());
     JsonNode r = missing.result();
     assertEquals("failed", r.get("status").asText());
     assertEquals(3, r.get("exitCode").asInt());
@@ -62,14 +62,14 @@ public class HostileInputTest {
 
     File in = write("ok.csv", "x,label\n1,a\n".getBytes(StandardCharsets.UTF_8));
     TrainsetCliTest.Outcome config = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", out.toString(), "--set", "split.method=sideways");
-    assertEquals(config.err, 2, config.exit);
+    assertEquals(config.err(), 2, config.exit());
     assertEquals(2, config.result().get("exitCode").asInt());
     assertEquals(
         "config key 'split.method': expected one of stratified, random, hash, none, got 'sideways'",
         config.result().get("error").asText());
 
     TrainsetCliTest.Outcome usage = TrainsetCliTest.cli("run", "--config");
-    assertEquals(usage.err, 2, usage.exit);
+    assertEquals(usage.err(), 2, usage.exit());
     assertEquals("failed", usage.result().get("status").asText());
     assertEquals(2, usage.result().get("exitCode").asInt());
   }
@@ -79,21 +79,135 @@ public class HostileInputTest {
     byte[] noise = new byte[5 << 20];
     new java.util.Random(14).nextBytes(noise);
     File in = write("noise.csv", noise);
+    // As UTF-8 the noise fails at its first invalid byte; as Latin-1 every byte is a character, control ones too.
+    TrainsetCliTest.Outcome utf8 = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", new File(tmp.getRoot(), "out").toString());
+    assertEquals(utf8.err(), 3, utf8.exit());
+    assertTrue(utf8.err(), utf8.err().contains("trainset: error: " + in + ": byte offset "));
     for (boolean verbose : new boolean[] {false, true}) {
-      List<String> args = new ArrayList<>(List.of("run", "--input", in.toString(), "--output", new File(tmp.getRoot(), "out-" + verbose).toString()));
+      List<String> args = new ArrayList<>(List.of(
+          "run", "--input", in.toString(), "--output", new File(tmp.getRoot(), "out-" + verbose).toString(), "--set", "input.encoding=latin-1"));
       if (verbose) {
         args.add("--verbose");
       }
       TrainsetCliTest.Outcome o = TrainsetCliTest.cli(args.toArray(new String[0]));
-      assertEquals(o.err, 3, o.exit);
-      for (String stream : new String[] {o.out, o.err}) {
+      assertEquals(o.err(), 3, o.exit());
+      for (String stream : new String[] {o.out(), o.err()}) {
         for (int k = 0; k < stream.length(); k++) {
           char c = stream.charAt(k);
           boolean control = (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7F && c <= 0x9F);
           assertFalse("control character U+" + Integer.toHexString(c) + " printed at " + k + ": " + stream.substring(Math.max(0, k - 40), k), control);
         }
       }
-      assertTrue(o.err, o.err.contains("\\x"));
+      assertTrue(o.err(), o.err().contains("\\x"));
     }
+  }
+
+  /** {@code name,city,x,label} and rows of José, München. */
+  private static String europeanCsv(int rows) {
+    StringBuilder b = new StringBuilder("name,city,x,label\n");
+    for (int r = 0; r < rows; r++) {
+      b.append("José").append(r).append(",München,").append(r).append(',').append(r % 2 == 0 ? "b" : "a").append('\n');
+    }
+    return b.toString();
+  }
+
+  /** Every row of the JSON Lines files of a run's output (no split: {@code data/jsonl/}), as text. */
+  private static String writtenJsonl(File out) throws Exception {
+    StringBuilder all = new StringBuilder();
+    File[] files = new File(out, "data/jsonl").listFiles();
+    java.util.Arrays.sort(files);
+    for (File f : files) {
+      all.append(Files.readString(f.toPath(), StandardCharsets.UTF_8));
+    }
+    return all.toString();
+  }
+
+  @Test
+  public void aLatin1Csv_readAsUtf8_failsNamingTheByteOffset_andReadsExactlyWithItsEncoding() throws Exception {
+    File in = write("latin1.csv", europeanCsv(6000).getBytes(StandardCharsets.ISO_8859_1));
+    File out = new File(tmp.getRoot(), "out");
+    TrainsetCliTest.Outcome o = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", out.toString(), "--set", "label.column=label");
+    assertEquals(o.err(), 3, o.exit());
+    // "name,city,x,label\nJos" is 21 bytes: the é after it is 0xE9 in Latin-1, not UTF-8.
+    assertTrue(o.err(), o.err().contains(
+        "trainset: error: " + in + ": byte offset 21: 0xE9 is not valid utf-8; if the file is in another encoding, set input.encoding (latin-1, windows-1252, utf-16)\n"));
+    assertFalse(o.out(), o.out().contains("\uFFFD"));
+
+    for (String encoding : List.of("latin-1", "windows-1252")) {
+      File ok = new File(tmp.getRoot(), "out-" + encoding);
+      TrainsetCliTest.Outcome r = TrainsetCliTest.cli(
+          "run", "--input", in.toString(), "--output", ok.toString(), "--set", "label.column=label", "--set", "input.encoding=" + encoding,
+          "--set", "output.formats=jsonl", "--set", "input.sliceSize=64KB");
+      assertEquals(r.err(), 0, r.exit());
+      String rows = writtenJsonl(ok);
+      assertEquals("read in three slices", 3, new File(ok, "data/jsonl").list().length);
+      assertEquals(6000, rows.split("\n").length);
+      assertTrue(rows, rows.contains("\"name\":\"José5999\",\"city\":\"München\""));
+      assertFalse(rows, rows.contains("\uFFFD"));
+    }
+  }
+
+  @Test
+  public void aUtf16CsvWithItsByteOrderMark_isReadWhole_withInputEncodingUtf16() throws Exception {
+    File in = write("utf16.csv", ("\uFEFF" + europeanCsv(300)).getBytes(StandardCharsets.UTF_16LE));
+    File out = new File(tmp.getRoot(), "out");
+    TrainsetCliTest.Outcome r = TrainsetCliTest.cli(
+        "run", "--input", in.toString(), "--output", out.toString(), "--set", "label.column=label", "--set", "input.encoding=utf-16",
+        "--set", "output.formats=jsonl");
+    assertEquals(r.err(), 0, r.exit());
+    String rows = writtenJsonl(out);
+    assertEquals(300, rows.split("\n").length);
+    assertTrue(rows, rows.contains("\"name\":\"José299\",\"city\":\"München\",\"x\":299"));
+  }
+
+  @Test
+  public void anUnclosedQuote_failsTheRun_namingTheLineAndTheBytesNotRead_unlessAccepted() throws Exception {
+    String csv = europeanCsv(2000);
+    int at = csv.indexOf("José1000,");
+    csv = csv.substring(0, at) + "\"Bob,Paris,1,a\n" + csv.substring(at);
+    File in = write("quote.csv", csv.getBytes(StandardCharsets.UTF_8));
+    long unread = csv.substring(at).getBytes(StandardCharsets.UTF_8).length;
+    File out = new File(tmp.getRoot(), "out");
+    TrainsetCliTest.Outcome o = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", out.toString(), "--set", "label.column=label");
+    assertEquals(o.err(), 3, o.exit());
+    assertTrue(o.err(), o.err().contains(
+        "trainset: error: " + in + ": could not be read from line 1002 on (line 1002: a quoted field opened on this line is never closed;"
+            + " the rest of the file was not read); " + unread + " bytes of it were not read. Repair or replace the file, or set"
+            + " input.allowUnreadable: true to accept what could be read (no _SUCCESS written)\n"));
+    assertFalse(new File(out, "_SUCCESS").exists());
+    JsonNode input = JSON.readTree(new File(out, "manifest.json")).at("/inputs/0");
+    assertEquals(1002, input.at("/unread/0/from").asLong());
+    assertEquals(unread, input.at("/unread/0/bytesUnread").asLong());
+
+    TrainsetCliTest.Outcome accepted = TrainsetCliTest.cli(
+        "run", "--input", in.toString(), "--output", out.toString(), "--overwrite", "--set", "label.column=label",
+        "--set", "input.allowUnreadable=true", "--set", "maxRejectedFraction=0.5");
+    assertEquals(accepted.err(), 0, accepted.exit());
+    assertTrue(new File(out, "_SUCCESS").exists());
+    JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    assertEquals("{\"read\":1001,\"written\":1000,\"rejected\":1}", m.get("counts").toString());
+    assertEquals(unread, m.at("/inputs/0/unread/0/bytesUnread").asLong());
+  }
+
+  @Test
+  public void aTruncatedGzip_andABrokenJsonArray_failTheRun() throws Exception {
+    byte[] gz;
+    try (java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(b)) {
+      z.write(europeanCsv(20000).getBytes(StandardCharsets.UTF_8));
+      z.finish();
+      gz = b.toByteArray();
+    }
+    File in = write("cut.csv.gz", java.util.Arrays.copyOf(gz, gz.length / 2));
+    TrainsetCliTest.Outcome o = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", new File(tmp.getRoot(), "gz").toString());
+    assertEquals(o.err(), 3, o.exit());
+    assertTrue(o.err(), o.err().matches("(?s).*trainset: error: " + java.util.regex.Pattern.quote(in.toString())
+        + ": could not be read from line \\d+ on \\(truncated or corrupt compressed stream after line \\d+ \\(.+\\)\\); 0 bytes of it were not read\\..*"));
+
+    File json = write("broken.json", "[{\"a\": 1, \"label\": \"x\"}, {\"a\": 2, \"label\": \"y\"}, {\"a\": 3, \"lab".getBytes(StandardCharsets.UTF_8));
+    TrainsetCliTest.Outcome j = TrainsetCliTest.cli("run", "--input", json.toString(), "--output", new File(tmp.getRoot(), "json").toString());
+    assertEquals(j.err(), 3, j.exit());
+    assertTrue(j.err(), j.err().contains("trainset: error: " + json + ": could not be read from record 3 on ("));
+    assertFalse(new File(tmp.getRoot(), "json/_SUCCESS").exists());
   }
 }

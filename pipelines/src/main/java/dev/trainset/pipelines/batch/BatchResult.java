@@ -3,6 +3,7 @@ package dev.trainset.pipelines.batch;
 import dev.trainset.transforms.errors.ReasonCounts;
 import dev.trainset.transforms.io.WrittenFile;
 import dev.trainset.transforms.slice.SliceResult;
+import dev.trainset.transforms.slice.Unreadable;
 import dev.trainset.transforms.stats.TableStats;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ public final class BatchResult implements Serializable {
   TableStats[] stats;
   final ReasonCounts reasons = new ReasonCounts();
   final List<WrittenFile> files = new ArrayList<>();
+  final List<Unreadable> unreadable = new ArrayList<>();
   long leakedVectors;
   long leakedRows;
 
@@ -52,6 +54,9 @@ public final class BatchResult implements Serializable {
     });
     reasons.merge(r.reasons());
     files.addAll(r.files());
+    if (r.unreadable() != null) {
+      unreadable.add(r.unreadable());
+    }
   }
 
   BatchResult merge(BatchResult o) {
@@ -77,6 +82,7 @@ public final class BatchResult implements Serializable {
     });
     reasons.merge(o.reasons);
     files.addAll(o.files);
+    unreadable.addAll(o.unreadable);
     leakedVectors += o.leakedVectors;
     leakedRows += o.leakedRows;
     return this;
@@ -126,6 +132,11 @@ public final class BatchResult implements Serializable {
 
   public List<WrittenFile> files() {
     return files;
+  }
+
+  /** The parts of slices that could not be read. */
+  public List<Unreadable> unreadable() {
+    return unreadable;
   }
 
   public long leakedVectors() {

@@ -1,5 +1,7 @@
 package dev.trainset.pipelines.batch;
 
+import dev.trainset.transforms.slice.Unreadable;
+import java.util.HashMap;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -144,6 +146,8 @@ final class Finish {
             rejectedFiles, null, null));
     stats.set("rejectionReasons", reasons(result.reasons()));
 
+    Map<String, List<Manifest.Unread>> unread = unread(result.unreadable(), run.files());
+    boolean unreadFails = !unread.isEmpty() && !cfg.input().allowUnreadable();
     double fraction = result.read() == 0 ? 0 : (double) result.rejected() / result.read();
     boolean noRows = result.read() == 0;
     boolean tooMany = fraction > cfg.maxRejectedFraction() || (cfg.maxRejectedFraction() == 0 && result.rejected() > 0);
@@ -151,6 +155,8 @@ final class Finish {
         noRows
             ? "input.path '" + cfg.input().path() + "': the input has no data rows (" + run.files().size() + " file(s), "
                 + run.files().stream().mapToLong(Metadata::sizeBytes).sum() + " bytes, no record after a header)"
+            : unreadFails
+                ? unreadMessage(unread)
             : tooMany
                 ? String.format(
                     "%d of %d records rejected (%.2f%%), more than maxRejectedFraction %s",
@@ -158,7 +164,7 @@ final class Finish {
                 : null;
     Duration duration = Duration.between(run.started(), Instant.now());
     List<Manifest.Input> inputs = new ArrayList<>();
-    run.files().forEach(f -> inputs.add(new Manifest.Input(f.resourceId().toString(), f.sizeBytes())));
+    run.files().forEach(f -> inputs.add(new Manifest.Input(f.resourceId().toString(), f.sizeBytes(), unread.get(f.resourceId().toString()))));
     Manifest manifest =
         new Manifest(
             run.runId(), run.version(), failure != null ? "failed" : "succeeded", run.started().toString(), duration.toMillis() / 1000.0,
@@ -171,7 +177,7 @@ final class Finish {
     out.write(BatchIngest.STATS_FILE, pretty(stats), "application/json");
     out.write(BatchIngest.REPORT_FILE, Report.html(manifest, stats), "text/html");
     out.write(OutputDir.MANIFEST, manifest.toJson(), "application/json");
-    if (noRows) {
+    if (noRows || unreadFails) {
       throw TrainsetException.data(failure + " (no " + OutputDir.SUCCESS + " written)");
     }
     if (tooMany) {
@@ -181,6 +187,32 @@ final class Finish {
     out.write(OutputDir.SUCCESS, "", "text/plain");
     return new BatchIngest.Result(
         run.runId(), out.root(), "succeeded", result.read(), writtenTotal, result.rejected(), manifest, duration);
+  }
+
+  /** The unread parts per input file, in file order. */
+  private static Map<String, List<Manifest.Unread>> unread(List<Unreadable> parts, List<Metadata> files) {
+    Map<String, Long> sizes = new HashMap<>();
+    files.forEach(f -> sizes.put(f.resourceId().toString(), f.sizeBytes()));
+    List<Unreadable> sorted = new ArrayList<>(parts);
+    sorted.sort(Comparator.comparing(Unreadable::path).thenComparingLong(Unreadable::position));
+    Map<String, List<Manifest.Unread>> out = new TreeMap<>();
+    for (Unreadable u : sorted) {
+      String reason = u.reason().startsWith(u.path() + ": ") ? u.reason().substring(u.path().length() + 2) : u.reason();
+      out.computeIfAbsent(u.path(), k -> new ArrayList<>())
+          .add(new Manifest.Unread(u.position(), u.unit(), reason, u.bytesUnread(sizes.getOrDefault(u.path(), 0L))));
+    }
+    return out;
+  }
+
+  /** The first unread part, what it means, and what to do. */
+  private static String unreadMessage(Map<String, List<Manifest.Unread>> unread) {
+    Map.Entry<String, List<Manifest.Unread>> first = unread.entrySet().iterator().next();
+    Manifest.Unread u = first.getValue().get(0);
+    int parts = unread.values().stream().mapToInt(List::size).sum();
+    return first.getKey() + ": could not be read from " + u.unit() + " " + u.from() + " on (" + u.reason() + "); "
+        + u.bytesUnread() + " bytes of it were not read"
+        + (parts > 1 ? " (and " + (parts - 1) + " more unread part(s): see the inputs in " + OutputDir.MANIFEST + ")" : "")
+        + ". Repair or replace the file, or set input.allowUnreadable: true to accept what could be read";
   }
 
   /** Renames every slice file to its place; returns the placed files per output, sorted by name. */

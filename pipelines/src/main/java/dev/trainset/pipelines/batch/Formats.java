@@ -3,6 +3,8 @@ package dev.trainset.pipelines.batch;
 import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.pipelines.config.RunConfig.Format;
 import dev.trainset.pipelines.config.TrainsetException;
+import dev.trainset.transforms.io.TextEncoding;
+import dev.trainset.transforms.io.UndecodableInputException;
 import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.io.arff.ArffFormat;
 import dev.trainset.transforms.io.csv.CsvFormat;
@@ -52,21 +54,21 @@ public final class Formats {
           if (Inputs.baseName(files.get(0).resourceId().getFilename()).endsWith(".tsv")) {
             csv = csv.withDelimiter('\t');
           } else {
-            csv = csv.withDelimiter(DelimiterSniffer.sniff(head(files.get(0), 64 * 1024), csv.quote()));
+            csv = csv.withDelimiter(DelimiterSniffer.sniff(head(files.get(0), input.encoding(), 64 * 1024), csv.quote()));
           }
         }
-        return CsvFormat.of(csv);
+        return CsvFormat.of(csv, input.encoding());
       case ARFF:
-        return ArffFormat.of();
+        return ArffFormat.of(input.encoding());
       case JSONL:
-        return JsonFormat.of(new JsonSettings(input.json().recordsPath(), true));
+        return JsonFormat.of(new JsonSettings(input.json().recordsPath(), true), input.encoding());
       default:
-        return JsonFormat.of(new JsonSettings(input.json().recordsPath(), false));
+        return JsonFormat.of(new JsonSettings(input.json().recordsPath(), false), input.encoding());
     }
   }
 
-  private static String head(Metadata file, int chars) {
-    try (Reader r = Inputs.openText(file)) {
+  private static String head(Metadata file, TextEncoding encoding, int chars) {
+    try (Reader r = Inputs.openText(file, encoding)) {
       char[] buf = new char[chars];
       int n = 0;
       int k;
@@ -74,6 +76,8 @@ public final class Formats {
         n += k;
       }
       return new String(buf, 0, n);
+    } catch (UndecodableInputException e) {
+      throw TrainsetException.data(e.getMessage());
     } catch (IOException e) {
       throw TrainsetException.data("cannot read " + file.resourceId() + ": " + e.getMessage());
     }

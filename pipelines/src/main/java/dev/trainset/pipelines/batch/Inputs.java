@@ -1,6 +1,7 @@
 package dev.trainset.pipelines.batch;
 
 import dev.trainset.pipelines.config.TrainsetException;
+import dev.trainset.transforms.io.TextEncoding;
 import dev.trainset.transforms.io.FileSlice;
 import dev.trainset.transforms.io.SliceInput;
 import java.io.IOException;
@@ -79,10 +80,10 @@ public final class Inputs {
     return path.indexOf('*') >= 0 || path.indexOf('?') >= 0 || path.indexOf('[') >= 0 || path.indexOf('{') >= 0;
   }
 
-  /** Opens a file as UTF-8 text, decompressed by its extension, on the launcher (headers and samples only). */
-  public static Reader openText(Metadata file) throws IOException {
-    return new java.io.InputStreamReader(
-        SliceInput.open(FileSlice.whole(0, file.resourceId().toString()), false, -1), java.nio.charset.StandardCharsets.UTF_8);
+  /** Opens a file as text, decompressed by its extension, on the launcher (headers and samples only). */
+  public static Reader openText(Metadata file, TextEncoding encoding) throws IOException {
+    String path = file.resourceId().toString();
+    return encoding.reader(SliceInput.open(FileSlice.whole(0, path), false, -1), path, 0);
   }
 
   /** The name without compression extensions, lower case: {@code data.csv.gz} → {@code data.csv}. */

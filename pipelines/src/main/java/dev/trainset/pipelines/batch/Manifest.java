@@ -55,8 +55,16 @@ public record Manifest(
   public static final String FILE = "manifest.json";
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** An input file, as listed when the run started. */
-  public record Input(String path, long bytes) {}
+  /**
+   * An input file, as listed when the run started, and the parts of it that could not be read (null when all was).
+   */
+  public record Input(String path, long bytes, @JsonInclude(JsonInclude.Include.NON_NULL) List<Unread> unread) {}
+
+  /**
+   * Part of an input file that could not be read: from where, why, and about how many bytes after it were not read
+   * (the rest of that slice of the file).
+   */
+  public record Unread(long from, String unit, String reason, long bytesUnread) {}
 
   /** The input schema and where it came from ({@code declared}, {@code inferred from all 299 rows}). */
   public record Schema(String source, List<Column> columns) {}

@@ -82,7 +82,7 @@ public final class SchemaResolver {
   }
 
   private static TableSchema declared(FileFormat format, Metadata first) {
-    try (Reader r = Inputs.openText(first)) {
+    try (Reader r = Inputs.openText(first, format.encoding())) {
       return format.declaredSchema(first.resourceId().toString(), r);
     } catch (IOException e) {
       throw TrainsetException.data(first.resourceId() + ": " + e.getMessage());

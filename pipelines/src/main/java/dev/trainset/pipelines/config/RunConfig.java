@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.transforms.io.OutputFormat;
 import dev.trainset.transforms.io.SlicePlanner;
+import dev.trainset.transforms.io.TextEncoding;
 import dev.trainset.transforms.io.parquet.ParquetRowWriter.Codec;
 import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.CsvSettings;
@@ -74,8 +75,13 @@ public record RunConfig(
    * @param csv CSV settings; a null delimiter means "sniff it"
    * @param json JSON settings
    * @param sliceBytes about how many bytes of a big file one worker reads at a time ({@code input.sliceSize})
+   * @param encoding the text encoding of the files ({@code input.encoding})
+   * @param allowUnreadable whether a run may succeed when part of a file could not be read ({@code
+   *     input.allowUnreadable}; the manifest lists what was not read)
    */
-  public record Input(String path, Format format, CsvSettings csv, JsonSettings json, long sliceBytes) {}
+  public record Input(
+      String path, Format format, CsvSettings csv, JsonSettings json, long sliceBytes, TextEncoding encoding,
+      boolean allowUnreadable) {}
 
   public record SchemaSettings(Inference inference, long sampleRows, Map<String, ColumnType> columns) {}
 
@@ -141,7 +147,7 @@ public record RunConfig(
     ConfigNode root = ConfigNode.root(tree);
     root.allowOnly(ROOT_KEYS.toArray(new String[0]));
 
-    ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json", "sliceSize");
+    ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json", "sliceSize", "encoding", "allowUnreadable");
     String path = StoragePaths.normalize("input.path", in.requiredString("path"));
     Format format = in.enumValue("format", Format.class, null);
 
@@ -227,7 +233,7 @@ public record RunConfig(
     double maxRejected = root.fraction("maxRejectedFraction", DEFAULT_MAX_REJECTED_FRACTION);
     StorageSettings storage = StorageSettings.from(root.object("storage"));
     return new RunConfig(
-        new Input(path, format, csvSettings, jsonSettings, sliceSize(in)), schema, prepare, split, output, maxRejected, storage, tree);
+        new Input(path, format, csvSettings, jsonSettings, sliceSize(in), encoding(in), in.bool("allowUnreadable", false)), schema, prepare, split, output, maxRejected, storage, tree);
   }
 
   private static Preparation.Settings prepare(ConfigNode root) {
@@ -377,6 +383,22 @@ public record RunConfig(
   }
 
 
+  private static TextEncoding encoding(ConfigNode in) {
+    String name = in.string("encoding", null);
+    if (name == null) {
+      return TextEncoding.UTF_8;
+    }
+    TextEncoding e = TextEncoding.named(name);
+    if (e == null) {
+      List<String> names = new ArrayList<>();
+      for (TextEncoding t : TextEncoding.values()) {
+        names.add(t.configName());
+      }
+      throw TrainsetException.config("input.encoding", "expected one of " + String.join(", ", names) + ", got '" + name + "'");
+    }
+    return e;
+  }
+
   private static long sliceSize(ConfigNode in) {
     long b = in.bytes("sliceSize", SlicePlanner.DEFAULT_SLICE_BYTES);
     if (b < 64 * 1024) {
@@ -422,7 +444,7 @@ public record RunConfig(
   /** This configuration with other input and output paths (after templates such as {@code {date}} are filled in). */
   public RunConfig withPaths(String inputPath, String outputPath) {
     return new RunConfig(
-        new Input(inputPath, input.format(), input.csv(), input.json(), input.sliceBytes()),
+        new Input(inputPath, input.format(), input.csv(), input.json(), input.sliceBytes(), input.encoding(), input.allowUnreadable()),
         schema,
         prepare,
         split,

@@ -267,7 +267,7 @@ public class BatchIngestTest {
   }
 
   @Test
-  public void givenTruncatedGzipAndBadRowsAmongGoodFiles_countsReconcileInTheManifest() throws Exception {
+  public void givenTruncatedGzipAndBadRowsAmongGoodFiles_whenUnreadablePartsAreAllowed_countsReconcileInTheManifest() throws Exception {
     File dir = tmp.newFolder("mixed");
     StringBuilder b = new StringBuilder("x,y\n");
     for (int i = 0; i < 30_000; i++) {
@@ -282,8 +282,14 @@ public class BatchIngestTest {
     Files.writeString(new File(dir, "b.csv").toPath(), "x,y\n1,a\n2,b,c\n3,c\n");
     File out = tmp.newFolder("mixedout");
     BatchIngest.Result r =
-        run("input: {path: " + dir + ", format: csv}\noutput: {path: " + out + "}\nmaxRejectedFraction: 0.5\n");
+        run("input: {path: " + dir + ", format: csv, allowUnreadable: true}\noutput: {path: " + out + "}\nmaxRejectedFraction: 0.5\n");
     JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    assertEquals("succeeded", m.get("status").asText());
+    JsonNode cut = m.at("/inputs/0");
+    assertTrue(cut.toString(), cut.get("path").asText().endsWith("a-cut.csv.gz"));
+    assertEquals("line", cut.at("/unread/0/unit").asText());
+    assertTrue(cut.toString(), cut.at("/unread/0/reason").asText().startsWith("truncated or corrupt compressed stream after line "));
+    assertTrue("b.csv was read whole: " + m.at("/inputs/1"), m.at("/inputs/1").get("unread") == null);
     assertEquals(r.read(), m.at("/counts/written").asLong() + m.at("/counts/rejected").asLong());
     assertEquals(2, m.at("/counts/rejected").asLong());
     long kept = (Long) TestData.duckdb("SELECT count(*) FROM read_parquet('" + out + "/data/parquet/*.parquet')").get(0).get(0);

@@ -19,8 +19,14 @@ public interface FileFormat extends Serializable {
     return null;
   }
 
-  /** Whether every record starts on a new line, so a file can be cut between lines. */
+  /**
+   * Whether a file can be cut between lines: every record starts on a new line, and the encoding's line breaks are
+   * ASCII bytes.
+   */
   boolean lineRecords();
+
+  /** The encoding of the files' text ({@code input.encoding}). */
+  TextEncoding encoding();
 
   /**
    * The quote byte whose count tells whether a cut between lines is safe (CSV: a quoted field may hold line breaks,

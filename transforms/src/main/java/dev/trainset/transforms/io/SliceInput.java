@@ -24,6 +24,7 @@ public final class SliceInput extends InputStream {
   private static final int BUFFER = 1 << 16;
 
   private final InputStream in;
+  private final long[] raw; // raw[0]: the file offset after the last byte read from the file (before decompression)
   private final boolean bounded;
   private final long end;
   private final boolean count;
@@ -39,8 +40,9 @@ public final class SliceInput extends InputStream {
   private long quotes;
   private boolean countPrevCr;
 
-  private SliceInput(InputStream in, boolean bounded, long start, long end, boolean count, int quote) {
+  private SliceInput(InputStream in, long[] raw, boolean bounded, long start, long end, boolean count, int quote) {
     this.in = in;
+    this.raw = raw;
     this.bounded = bounded;
     this.offset = start;
     this.end = end;
@@ -55,21 +57,67 @@ public final class SliceInput extends InputStream {
   public static SliceInput open(FileSlice slice, boolean count, int quote) throws IOException {
     ResourceId id = FileSystems.matchNewResource(slice.path(), false);
     if (slice.isWhole()) {
-      ReadableByteChannel ch = Compression.detect(id.getFilename()).readDecompressed(FileSystems.open(id));
-      SliceInput s = new SliceInput(Channels.newInputStream(ch), false, 0, Long.MAX_VALUE, count, quote);
-      return s;
+      long[] raw = new long[1];
+      ReadableByteChannel ch = Compression.detect(id.getFilename()).readDecompressed(new Counting(FileSystems.open(id), raw));
+      return new SliceInput(Channels.newInputStream(ch), raw, false, 0, Long.MAX_VALUE, count, quote);
     }
-    ReadableByteChannel raw = FileSystems.open(id);
-    if (!(raw instanceof SeekableByteChannel)) {
-      raw.close();
+    ReadableByteChannel opened = FileSystems.open(id);
+    if (!(opened instanceof SeekableByteChannel)) {
+      opened.close();
       throw new IOException(slice.path() + " cannot be read from an offset; read it whole");
     }
-    SeekableByteChannel ch = (SeekableByteChannel) raw;
+    SeekableByteChannel ch = (SeekableByteChannel) opened;
     long from = Math.max(0, slice.start() - 1);
     ch.position(from);
-    SliceInput s = new SliceInput(new ChannelInput(ch), true, from, slice.end(), count, quote);
+    long[] raw = {from};
+    SliceInput s = new SliceInput(Channels.newInputStream(new Counting(ch, raw)), raw, true, from, slice.end(), count, quote);
     s.skipToFirstLine(slice.start());
     return s;
+  }
+
+  /**
+   * The file offset where line {@code line} of an uncompressed file starts, found by counting the line breaks of the
+   * slice that holds it (for the report of a failed read, not the hot path); -1 for a compressed file, or when the
+   * slice's first line is not known.
+   */
+  public static long offsetOfLine(FileSlice slice, long line) throws IOException {
+    if (Compression.detect(FileSystems.matchNewResource(slice.path(), false).getFilename()) != Compression.UNCOMPRESSED
+        || slice.firstLine() <= 0 || line < slice.firstLine()) {
+      return -1;
+    }
+    long target = line - slice.firstLine();
+    if (target == 0) {
+      try (SliceInput in = open(slice, false, -1)) {
+        return in.firstByte();
+      }
+    }
+    try (SliceInput in = open(slice, false, -1)) {
+      long at = in.firstByte();
+      long breaks = 0;
+      boolean cr = false;
+      byte[] b = new byte[BUFFER];
+      int n;
+      while ((n = in.read(b, 0, b.length)) > 0) {
+        for (int k = 0; k < n; k++, at++) {
+          byte x = b[k];
+          if (cr) {
+            cr = false;
+            if (breaks == target) {
+              return x == '\n' ? at + 1 : at; // after CRLF, or after a CR on its own
+            }
+          }
+          if (x == '\n') {
+            if (++breaks == target) {
+              return at + 1;
+            }
+          } else if (x == '\r') {
+            breaks++;
+            cr = true;
+          }
+        }
+      }
+      return cr && breaks == target ? at : -1;
+    }
   }
 
   /** Moves to the first line that starts at or after {@code start}. */
@@ -117,6 +165,14 @@ public final class SliceInput extends InputStream {
   /** The file offset of the slice's first byte. */
   public long firstByte() {
     return firstByte;
+  }
+
+  /**
+   * The file offset just after the last byte read from the file so far (of the compressed bytes, for a compressed
+   * file): with read-ahead, a little past what was returned.
+   */
+  public long rawPosition() {
+    return raw[0];
   }
 
   /** Line breaks in the bytes returned so far (LF, CRLF and a lone CR count one each). */
@@ -208,23 +264,28 @@ public final class SliceInput extends InputStream {
   }
 
   /** A seekable channel as a stream (Channels.newInputStream would synchronise every read). */
-  private static final class ChannelInput extends InputStream {
-    private final SeekableByteChannel ch;
+  /** A channel that adds the bytes read from it to {@code raw[0]}. */
+  private static final class Counting implements ReadableByteChannel {
+    private final ReadableByteChannel ch;
+    private final long[] raw;
 
-    ChannelInput(SeekableByteChannel ch) {
+    Counting(ReadableByteChannel ch, long[] raw) {
       this.ch = ch;
+      this.raw = raw;
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
+    public int read(ByteBuffer dst) throws IOException {
+      int n = ch.read(dst);
+      if (n > 0) {
+        raw[0] += n;
+      }
+      return n;
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      return ch.read(ByteBuffer.wrap(b, off, len));
+    public boolean isOpen() {
+      return ch.isOpen();
     }
 
     @Override

@@ -159,7 +159,7 @@ public final class CsvFieldReader implements Closeable {
   }
 
   private IOException describe(IOException e) {
-    String msg = String.valueOf(e.getMessage());
+    String msg = e.getMessage() == null ? "the compressed data ends early" : e.getMessage();
     if (e instanceof java.io.EOFException || msg.toLowerCase(java.util.Locale.ROOT).contains("zlib")) {
       return new IOException("truncated or corrupt compressed stream after line " + line() + " (" + msg + ")", e);
     }

@@ -13,6 +13,7 @@ import java.util.Map;
  * reasons. Small: nothing in it grows with the number of rows.
  *
  * @param classCounts label text → rows per split (empty without a label)
+ * @param unreadable the part of the slice that could not be read, or null
  */
 public record SliceResult(
     int slice,
@@ -23,5 +24,6 @@ public record SliceResult(
     Map<String, long[]> classCounts,
     List<WrittenFile> files,
     TableStats[] stats,
-    ReasonCounts reasons)
+    ReasonCounts reasons,
+    Unreadable unreadable)
     implements Serializable {}

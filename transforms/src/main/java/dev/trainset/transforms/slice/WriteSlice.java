@@ -10,6 +10,7 @@ import dev.trainset.transforms.io.RecordSource;
 import dev.trainset.transforms.io.RowWriter;
 import dev.trainset.transforms.io.RowWriters;
 import dev.trainset.transforms.io.SliceInput;
+import dev.trainset.transforms.io.UndecodableInputException;
 import dev.trainset.transforms.io.WrittenFile;
 import dev.trainset.transforms.parse.ArffReader.ArffFormatException;
 import dev.trainset.transforms.parse.BadValue;
@@ -119,6 +120,7 @@ public final class WriteSlice {
     long read;
     long rejected;
     long dropped;
+    Unreadable unreadable;
     long reportedRead;
     long reportedWritten;
     long reportedRejected;
@@ -143,9 +145,7 @@ public final class WriteSlice {
         try {
           r = spec.format().open(slice, in, spec.schema());
         } catch (IOException | RuntimeException e) {
-          read++;
-          reject(e instanceof ArffFormatException ? ((ArffFormatException) e).line() : Math.max(1, slice.firstLine()), "line", "",
-              "unreadable: " + reason(e), "read");
+          unreadable(e instanceof ArffFormatException ? ((ArffFormatException) e).line() : Math.max(1, slice.firstLine()), "line", e, in);
           return;
         }
         try (r) {
@@ -157,10 +157,9 @@ public final class WriteSlice {
             try {
               more = r.next();
             } catch (IOException | RuntimeException e) {
-              read++;
               long position =
                   e instanceof ArffFormatException ? ((ArffFormatException) e).line() : last == 0 ? Math.max(1, slice.firstLine()) : last + 1;
-              reject(position, r.positionUnit(), "", "unreadable: " + reason(e), "read");
+              unreadable(position, r.positionUnit(), e, in);
               return;
             }
             if (!more) {
@@ -229,6 +228,17 @@ public final class WriteSlice {
       return new Open(output, path, hashed, writer);
     }
 
+    /** Reading stopped at {@code position}: the rest of the slice is one rejected record, and the run learns of it. */
+    private void unreadable(long position, String unit, Throwable e, SliceInput in) throws IOException {
+      read++;
+      long from = "line".equals(unit) ? SliceInput.offsetOfLine(slice, position) : -1;
+      if (from < 0) {
+        from = e instanceof UndecodableInputException && !slice.isWhole() ? ((UndecodableInputException) e).offset() : in.rawPosition();
+      }
+      unreadable = new Unreadable(slice.path(), position, unit, reason(e), from, slice.end());
+      reject(position, unit, "", "unreadable: " + reason(e), "read");
+    }
+
     private void reject(long position, String unit, String raw, String reason, String stage) throws IOException {
       rejected++;
       reasons.add(reason);
@@ -265,7 +275,7 @@ public final class WriteSlice {
           stats[s].addClass(e.getKey(), e.getValue()[s]);
         }
       }
-      return new SliceResult(slice.index(), read, rejected, dropped, written, classCounts, files, stats, reasons);
+      return new SliceResult(slice.index(), read, rejected, dropped, written, classCounts, files, stats, reasons, unreadable);
     }
 
     /** Closes what is open after a failure; the temporary files are left for the run's clean-up. */

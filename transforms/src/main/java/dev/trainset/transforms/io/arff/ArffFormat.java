@@ -4,6 +4,7 @@ import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.io.FileSlice;
 import dev.trainset.transforms.io.RecordSource;
 import dev.trainset.transforms.io.SliceInput;
+import dev.trainset.transforms.io.TextEncoding;
 import dev.trainset.transforms.parse.ArffReader;
 import dev.trainset.transforms.parse.BadValue;
 import dev.trainset.transforms.parse.KindCounter;
@@ -13,9 +14,7 @@ import dev.trainset.transforms.parse.TypedRow;
 import dev.trainset.transforms.parse.Values;
 import dev.trainset.transforms.split.ValueHash;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,8 +22,23 @@ import java.util.List;
 public final class ArffFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
 
+  private final TextEncoding encoding;
+
+  private ArffFormat(TextEncoding encoding) {
+    this.encoding = encoding;
+  }
+
   public static ArffFormat of() {
-    return new ArffFormat();
+    return new ArffFormat(TextEncoding.UTF_8);
+  }
+
+  public static ArffFormat of(TextEncoding encoding) {
+    return new ArffFormat(encoding);
+  }
+
+  @Override
+  public TextEncoding encoding() {
+    return encoding;
   }
 
   @Override
@@ -46,7 +60,7 @@ public final class ArffFormat implements FileFormat {
 
   @Override
   public RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException {
-    ArffReader r = ArffReader.open(new InputStreamReader(bytes, StandardCharsets.UTF_8));
+    ArffReader r = ArffReader.open(encoding.reader(bytes, slice.path(), bytes.firstByte()));
     int[] mapping = null;
     if (schema != null) {
       List<String> names = r.schema().names();

@@ -4,6 +4,7 @@ import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.io.FileSlice;
 import dev.trainset.transforms.io.RecordSource;
 import dev.trainset.transforms.io.SliceInput;
+import dev.trainset.transforms.io.TextEncoding;
 import dev.trainset.transforms.parse.BadValue;
 import dev.trainset.transforms.parse.CsvFieldReader;
 import dev.trainset.transforms.parse.CsvSettings;
@@ -13,25 +14,34 @@ import dev.trainset.transforms.parse.TextTyper;
 import dev.trainset.transforms.parse.TypedRow;
 import dev.trainset.transforms.split.ValueHash;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** CSV (RFC 4180) as a {@link FileFormat}, read by {@link CsvFieldReader}; the delimiter must be resolved first. */
 public final class CsvFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
   private final CsvSettings settings;
+  private final TextEncoding encoding;
 
-  private CsvFormat(CsvSettings settings) {
+  private CsvFormat(CsvSettings settings, TextEncoding encoding) {
     if (settings.delimiter() == null) {
       throw new IllegalArgumentException("CsvFormat needs a resolved delimiter; sniff it first");
     }
     this.settings = settings;
+    this.encoding = encoding;
   }
 
   public static CsvFormat of(CsvSettings settings) {
-    return new CsvFormat(settings);
+    return new CsvFormat(settings, TextEncoding.UTF_8);
+  }
+
+  public static CsvFormat of(CsvSettings settings, TextEncoding encoding) {
+    return new CsvFormat(settings, encoding);
+  }
+
+  @Override
+  public TextEncoding encoding() {
+    return encoding;
   }
 
   public CsvSettings settings() {
@@ -45,7 +55,7 @@ public final class CsvFormat implements FileFormat {
 
   @Override
   public boolean lineRecords() {
-    return true;
+    return encoding.asciiCompatible();
   }
 
   @Override
@@ -60,7 +70,7 @@ public final class CsvFormat implements FileFormat {
 
   @Override
   public RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException {
-    Reader text = new InputStreamReader(bytes, StandardCharsets.UTF_8);
+    Reader text = encoding.reader(bytes, slice.path(), bytes.firstByte());
     CsvFieldReader reader;
     long firstLine = Math.max(1, slice.firstLine());
     if (slice.isFirstOfFile()) {
@@ -86,7 +96,7 @@ public final class CsvFormat implements FileFormat {
   /** The column names of a file, from its first record (a header, or as many {@code cN} as it has fields). */
   private List<String> header(String path) throws IOException {
     try (SliceInput in = SliceInput.open(FileSlice.whole(0, path), false, -1);
-        CsvFieldReader r = CsvFieldReader.open(new InputStreamReader(in, StandardCharsets.UTF_8), settings)) {
+        CsvFieldReader r = CsvFieldReader.open(encoding.reader(in, path, 0), settings)) {
       return r.columns();
     }
   }

@@ -4,6 +4,7 @@ import dev.trainset.transforms.io.FileFormat;
 import dev.trainset.transforms.io.FileSlice;
 import dev.trainset.transforms.io.RecordSource;
 import dev.trainset.transforms.io.SliceInput;
+import dev.trainset.transforms.io.TextEncoding;
 import dev.trainset.transforms.parse.BadValue;
 import dev.trainset.transforms.parse.JsonRecordReader;
 import dev.trainset.transforms.parse.JsonSettings;
@@ -15,8 +16,6 @@ import dev.trainset.transforms.parse.TypedRow;
 import dev.trainset.transforms.parse.Values;
 import dev.trainset.transforms.split.ValueHash;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,19 +26,30 @@ import java.util.Map;
 public final class JsonFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
   private final JsonSettings settings;
+  private final TextEncoding encoding;
 
-  private JsonFormat(JsonSettings settings) {
+  private JsonFormat(JsonSettings settings, TextEncoding encoding) {
     this.settings = settings;
+    this.encoding = encoding;
   }
 
   public static JsonFormat of(JsonSettings settings) {
-    return new JsonFormat(settings);
+    return new JsonFormat(settings, TextEncoding.UTF_8);
+  }
+
+  public static JsonFormat of(JsonSettings settings, TextEncoding encoding) {
+    return new JsonFormat(settings, encoding);
+  }
+
+  @Override
+  public TextEncoding encoding() {
+    return encoding;
   }
 
   /** JSON Lines may be cut between any two lines: a JSON string cannot hold a raw line break. */
   @Override
   public boolean lineRecords() {
-    return settings.linesOnly();
+    return settings.linesOnly() && encoding.asciiCompatible();
   }
 
   @Override
@@ -56,7 +66,7 @@ public final class JsonFormat implements FileFormat {
   public RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException {
     JsonRecordReader r =
         JsonRecordReader.open(
-            new InputStreamReader(bytes, StandardCharsets.UTF_8), settings, Math.max(1, slice.firstLine()));
+            encoding.reader(bytes, slice.path(), bytes.firstByte()), settings, Math.max(1, slice.firstLine()));
     return new Records(r, schema);
   }
 
