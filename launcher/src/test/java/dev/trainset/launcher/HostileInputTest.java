@@ -210,4 +210,46 @@ public class HostileInputTest {
     assertTrue(j.err(), j.err().contains("trainset: error: " + json + ": could not be read from record 3 on ("));
     assertFalse(new File(tmp.getRoot(), "json/_SUCCESS").exists());
   }
+
+  @Test
+  public void aGzipOfNulBytes_failsWithTheFileAndTheFieldLimit_insteadOfFillingTheHeap() throws Exception {
+    File in = new File(tmp.getRoot(), "bomb.csv.gz");
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(new java.io.FileOutputStream(in))) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 200; i++) {
+        z.write(zeros); // 200 MB of NUL bytes, no line break: one field
+      }
+    }
+    TrainsetCliTest.Outcome o = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", new File(tmp.getRoot(), "out").toString());
+    assertEquals(o.err(), 3, o.exit());
+    assertTrue(o.err(), o.err().contains(
+        "trainset: error: no columns found: " + in + ": malformed CSV after line 1: The maximum buffer size of 16777216 is insufficient"));
+  }
+
+  @Test
+  public void moreColumnsThanInputLimitsColumns_failsBeforeAnythingIsWritten() throws Exception {
+    StringBuilder csv = new StringBuilder();
+    for (int row = 0; row < 3; row++) {
+      for (int c = 0; c < 10_001; c++) {
+        csv.append(c == 0 ? "" : ",").append(row == 0 ? "c" + c : String.valueOf(c));
+      }
+      csv.append('\n');
+    }
+    File in = write("wide.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+    File out = new File(tmp.getRoot(), "out");
+    TrainsetCliTest.Outcome o = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", out.toString());
+    assertEquals(o.err(), 3, o.exit());
+    assertTrue(o.err(), o.err().contains("trainset: error: input.path '" + in
+        + "': 10001 columns, more than input.limits.columns (10000); raise the limit if the input is meant to be this wide\n"));
+    assertFalse(new File(out, "data").exists());
+
+    File narrow = write("narrow.csv", "a,b,c,label\n1,2,3,x\n".getBytes(StandardCharsets.UTF_8));
+    TrainsetCliTest.Outcome limited = TrainsetCliTest.cli(
+        "run", "--input", narrow.toString(), "--output", new File(tmp.getRoot(), "n1").toString(), "--set", "input.limits.columns=3");
+    assertEquals(limited.err(), 3, limited.exit());
+    assertTrue(limited.err(), limited.err().contains("4 columns, more than input.limits.columns (3)"));
+    TrainsetCliTest.Outcome enough = TrainsetCliTest.cli(
+        "run", "--input", narrow.toString(), "--output", new File(tmp.getRoot(), "n2").toString(), "--set", "input.limits.columns=4");
+    assertEquals(enough.err(), 0, enough.exit());
+  }
 }

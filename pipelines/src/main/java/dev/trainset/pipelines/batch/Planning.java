@@ -126,11 +126,23 @@ final class Planning {
         if (spec.infer()) {
           SchemaAccumulator acc = new SchemaAccumulator();
           summaries.forEach(s -> acc.merge(s.schema()));
+          if (acc.toSchema(false).size() == 0) {
+            noColumns(summaries);
+          }
           schema = SchemaResolver.inferred(cfg, format, files, out, acc);
         }
         records = 0;
         summaries.forEach(s -> records += s.records());
         return summaries;
+      }
+    }
+  }
+
+  /** No columns were found: when a slice could not be read, that is why. */
+  private static void noColumns(List<SliceSummary> summaries) {
+    for (SliceSummary s : summaries) {
+      if (s.unreadable() != null) {
+        throw TrainsetException.data("no columns found: " + s.unreadable());
       }
     }
   }

@@ -74,6 +74,11 @@ public final class SchemaResolver {
     if (r.schema().size() == 0) {
       throw TrainsetException.data("input.path '" + cfg.input().path() + "': no columns found");
     }
+    if (r.schema().size() > cfg.input().limits().columns()) {
+      throw TrainsetException.data(
+          "input.path '" + cfg.input().path() + "': " + r.schema().size() + " columns, more than input.limits.columns ("
+              + cfg.input().limits().columns() + "); raise the limit if the input is meant to be this wide");
+    }
     try {
       return new Resolved(r.schema().withOverrides(cfg.schema().columns()), r.source(), r.rowsSeen(), r.nulls());
     } catch (IllegalArgumentException e) {

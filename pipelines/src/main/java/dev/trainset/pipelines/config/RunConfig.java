@@ -78,10 +78,20 @@ public record RunConfig(
    * @param encoding the text encoding of the files ({@code input.encoding})
    * @param allowUnreadable whether a run may succeed when part of a file could not be read ({@code
    *     input.allowUnreadable}; the manifest lists what was not read)
+   * @param limits what an input may hold ({@code input.limits})
    */
   public record Input(
       String path, Format format, CsvSettings csv, JsonSettings json, long sliceBytes, TextEncoding encoding,
-      boolean allowUnreadable) {}
+      boolean allowUnreadable, Limits limits) {}
+
+  /**
+   * Limits on the input, so that hostile or broken input fails with a clear error instead of exhausting memory.
+   *
+   * @param columns the most columns a schema may have ({@code input.limits.columns})
+   */
+  public record Limits(int columns) {
+    public static final int DEFAULT_COLUMNS = 10_000;
+  }
 
   public record SchemaSettings(Inference inference, long sampleRows, Map<String, ColumnType> columns) {}
 
@@ -147,7 +157,9 @@ public record RunConfig(
     ConfigNode root = ConfigNode.root(tree);
     root.allowOnly(ROOT_KEYS.toArray(new String[0]));
 
-    ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json", "sliceSize", "encoding", "allowUnreadable");
+    ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json", "sliceSize", "encoding", "allowUnreadable", "limits");
+    ConfigNode limits = in.object("limits").allowOnly("columns");
+    Limits inputLimits = new Limits((int) limits.longValue("columns", Limits.DEFAULT_COLUMNS, 1));
     String path = StoragePaths.normalize("input.path", in.requiredString("path"));
     Format format = in.enumValue("format", Format.class, null);
 
@@ -233,7 +245,7 @@ public record RunConfig(
     double maxRejected = root.fraction("maxRejectedFraction", DEFAULT_MAX_REJECTED_FRACTION);
     StorageSettings storage = StorageSettings.from(root.object("storage"));
     return new RunConfig(
-        new Input(path, format, csvSettings, jsonSettings, sliceSize(in), encoding(in), in.bool("allowUnreadable", false)), schema, prepare, split, output, maxRejected, storage, tree);
+        new Input(path, format, csvSettings, jsonSettings, sliceSize(in), encoding(in), in.bool("allowUnreadable", false), inputLimits), schema, prepare, split, output, maxRejected, storage, tree);
   }
 
   private static Preparation.Settings prepare(ConfigNode root) {
@@ -444,7 +456,7 @@ public record RunConfig(
   /** This configuration with other input and output paths (after templates such as {@code {date}} are filled in). */
   public RunConfig withPaths(String inputPath, String outputPath) {
     return new RunConfig(
-        new Input(inputPath, input.format(), input.csv(), input.json(), input.sliceBytes(), input.encoding(), input.allowUnreadable()),
+        new Input(inputPath, input.format(), input.csv(), input.json(), input.sliceBytes(), input.encoding(), input.allowUnreadable(), input.limits()),
         schema,
         prepare,
         split,

@@ -148,7 +148,11 @@ public final class CsvFieldReader implements Closeable {
       if (e.getCause() instanceof IOException) {
         throw describe((IOException) e.getCause());
       }
-      throw new IOException("malformed CSV after line " + line() + ": " + e.getMessage(), e);
+      Throwable why = e;
+      while (why.getCause() != null && why.getCause() != why) {
+        why = why.getCause(); // FastCSV wraps the reason ("field exceeds the maximum size…") in a generic message
+      }
+      throw new IOException("malformed CSV after line " + line() + ": " + why.getMessage(), e);
     }
     if (tail.eof && fields.count > 0 && fields.quoted[fields.count - 1] && !closedAtEnd()) {
       throw new IOException(

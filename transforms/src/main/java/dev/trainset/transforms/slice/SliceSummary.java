@@ -24,6 +24,7 @@ import java.util.Map;
  * @param groups group → key (class or label value) → rows, or null
  * @param sketch the label's values, or null
  * @param contentKeys every row's content key and record number in the slice, or null
+ * @param unreadable why the rest of the slice could not be read, or null when it was read to its end
  */
 public record SliceSummary(
     int slice,
@@ -37,12 +38,13 @@ public record SliceSummary(
     boolean keysAreClasses,
     Map<String, Map<Object, long[]>> groups,
     QuantileSketch sketch,
-    ContentKeys contentKeys)
+    ContentKeys contentKeys,
+    String unreadable)
     implements Serializable {
 
   /** A slice that was not read (nothing to learn from it). */
   public static SliceSummary empty(int slice) {
-    return new SliceSummary(slice, 0, 0, 0, 0, 0, null, null, false, null, null, null);
+    return new SliceSummary(slice, 0, 0, 0, 0, 0, null, null, false, null, null, null, null);
   }
 
   /** The 128-bit content keys of a slice's rows, with each row's record number (0-based, in the slice). */

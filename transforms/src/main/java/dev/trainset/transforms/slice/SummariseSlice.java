@@ -98,15 +98,17 @@ public final class SummariseSlice {
     try (SliceInput in = SliceInput.open(slice, count, quote)) {
       if (!spec.parses()) {
         drain(in);
-        return new SliceSummary(slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), 0, 0, null, null, false, null, null, null);
+        return new SliceSummary(slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), 0, 0, null, null, false, null, null, null, null);
       }
       State st = new State(slice);
       RecordSource records = null;
+      String unreadable = null;
       try {
         records = spec.format().open(slice, in, spec.schema());
       } catch (IOException | RuntimeException e) {
         st.records++;
         st.rejected++;
+        unreadable = unreadable(slice, e);
       }
       if (records != null) {
         try {
@@ -115,6 +117,7 @@ public final class SummariseSlice {
           // the rest of the slice cannot be read: the writing pass rejects it as one record, and so counts it here
           st.records++;
           st.rejected++;
+          unreadable = unreadable(slice, e);
         }
       }
       try {
@@ -141,7 +144,7 @@ public final class SummariseSlice {
           slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), st.records, st.rejected, acc,
           spec.collect() == Collect.HISTOGRAM ? st.histogram : null, spec.schema() != null,
           spec.collect() == Collect.GROUPS ? st.groups : null, spec.collect() == Collect.SKETCH ? st.sketch : null,
-          spec.collect() == Collect.CONTENT_KEYS ? st.keys() : null);
+          spec.collect() == Collect.CONTENT_KEYS ? st.keys() : null, unreadable);
     }
   }
 
@@ -270,6 +273,12 @@ public final class SummariseSlice {
           st.key(roles.contentKey(), ordinal);
       }
     }
+  }
+
+  /** Why a slice could not be read, naming its file. */
+  private static String unreadable(FileSlice slice, Throwable e) {
+    String why = String.valueOf(e.getMessage());
+    return why.startsWith(slice.path() + ": ") ? why : slice.path() + ": " + why;
   }
 
   private static void drain(InputStream in) throws IOException {
