@@ -34,6 +34,30 @@ final class RunOptions {
   @Option(names = "--overwrite", description = "Replace an existing output folder written by trainset.")
   boolean overwrite;
 
+  @Option(
+      names = "--wait-for-output",
+      paramLabel = "DURATION",
+      converter = WaitConverter.class,
+      description = "When another run is writing the same output, wait this long for it (90s, 10m, 1h) instead of failing at once.")
+  java.time.Duration waitForOutput = java.time.Duration.ZERO;
+
+  /** {@code 90s}, {@code 10m}, {@code 1h}, or seconds. */
+  static final class WaitConverter implements picocli.CommandLine.ITypeConverter<java.time.Duration> {
+    @Override
+    public java.time.Duration convert(String v) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*([smh]?)").matcher(v.trim());
+      if (!m.matches()) {
+        throw new picocli.CommandLine.TypeConversionException("expected a duration such as 90s, 10m or 1h, got '" + v + "'");
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "m" -> java.time.Duration.ofMinutes(n);
+        case "h" -> java.time.Duration.ofHours(n);
+        default -> java.time.Duration.ofSeconds(n);
+      };
+    }
+  }
+
   @Option(names = "--run-id", paramLabel = "ID", description = "The run id (default: derived from config, inputs and --date). A completed output with the same run id is left as it is.")
   String runId;
 
@@ -155,7 +179,8 @@ final class RunOptions {
             ? new FlinkRestProgress(pipelineOptions().as(org.apache.beam.runners.flink.FlinkPipelineOptions.class).getFlinkMaster())
             : null;
     return new BatchIngest.Settings(
-        overwrite, runId, date != null ? date : LocalDate.now(ZoneOffset.UTC), Trainset.version(), progress, execution, cluster);
+        overwrite, runId, date != null ? date : LocalDate.now(ZoneOffset.UTC), Trainset.version(), progress, execution, cluster,
+        waitForOutput);
   }
 
   /** Whether the runner executes in the launcher's JVM: the DirectRunner, or Flink with {@code [local]} / {@code [auto]}. */

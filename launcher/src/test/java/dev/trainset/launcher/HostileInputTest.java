@@ -252,4 +252,40 @@ public class HostileInputTest {
         "run", "--input", narrow.toString(), "--output", new File(tmp.getRoot(), "n2").toString(), "--set", "input.limits.columns=4");
     assertEquals(enough.err(), 0, enough.exit());
   }
+
+  @Test
+  public void twoRunsIntoOneOutputAtOnce_theSecondFailsNamingTheFirst_andTheOutputHoldsOnlyTheFirstRunsFiles() throws Exception {
+    File in = write("big.csv", europeanCsv(400_000).getBytes(StandardCharsets.UTF_8)); // ~13 MB: a run of a few seconds
+    File out = new File(tmp.getRoot(), "out");
+    String[] args = {
+      "run", "--input", in.toString(), "--output", out.toString(), "--overwrite", "--set", "label.column=label",
+      "--set", "split.method=stratified"
+    };
+    java.util.concurrent.CompletableFuture<TrainsetCliTest.Outcome> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> TrainsetCliTest.cli(args));
+    File locks = new File(out, "_trainset/locks");
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!(locks.isDirectory() && locks.list().length == 1 && Files.readString(locks.listFiles()[0].toPath()).contains("\"held\":true"))) {
+      assertFalse("the first run ended before the second started: " + (first.isDone() ? first.get().err() : ""), first.isDone());
+      assertTrue("the first run never took the output", System.currentTimeMillis() < deadline);
+      Thread.sleep(20);
+    }
+    String holder = JSON.readTree(locks.listFiles()[0]).get("runId").asText();
+    TrainsetCliTest.Outcome second = TrainsetCliTest.cli(args);
+    assertEquals(second.err(), 2, second.exit());
+    assertTrue(second.err(), second.err().contains("trainset: error: output '" + out + "/' is being written by run " + holder + " ("));
+    assertEquals(2, second.result().get("exitCode").asInt());
+
+    TrainsetCliTest.Outcome done = first.get(5, java.util.concurrent.TimeUnit.MINUTES);
+    assertEquals(done.err(), 0, done.exit());
+    JsonNode manifest = JSON.readTree(new File(out, "manifest.json"));
+    long rows = 0;
+    for (String split : List.of("train", "validation", "test")) {
+      java.util.Set<String> listed = new java.util.TreeSet<>();
+      manifest.at("/splits/" + split + "/outputs/0/files").forEach(f -> listed.add(new File(f.get("path").asText()).getName()));
+      assertEquals(split, listed, new java.util.TreeSet<>(List.of(new File(out, split + "/parquet").list())));
+      rows += manifest.at("/splits/" + split + "/rows").asLong();
+    }
+    assertEquals(400_000, rows);
+    assertFalse("the lock is given up", locks.exists() && locks.list().length > 0);
+  }
 }

@@ -294,6 +294,49 @@ public class ObjectStoresIT {
     }
   }
 
+  /** A lock of a run that is writing the output (OutputLock's form), as another process on another host leaves it. */
+  private static final String LIVE_LOCK = "{\"runId\":\"other-run\",\"host\":\"airflow-worker-2\",\"pid\":4242,\"since\":\"2026-12-01T10:00:00Z\",\"held\":true}\n";
+
+  @Test
+  public void givenAnotherRunWritingTheS3Output_aRunFailsAtOnceNamingIt_andRunsOnceThatRunIsDone() throws Exception {
+    Dataset d = DATASETS.get(0);
+    String out = "locked/vertebral";
+    String lock = out + "/_trainset/locks/0000000000001-0a1b2c3d-000001.json";
+    s3Client.putObject(b -> b.bucket(BUCKET).key(lock), RequestBody.fromString(LIVE_LOCK));
+    List<String> a = args("run", "--config", d.config(), "--input", "s3://" + BUCKET + "/" + d.input(), "--output", "s3://" + BUCKET + "/" + out);
+    a.addAll(s3Flags());
+    ObjectStores.Cli blocked = trainset(a);
+    assertEquals(blocked.all(), 2, blocked.code());
+    assertThat(blocked.stderr(), containsString(
+        "is being written by run other-run (airflow-worker-2, process 4242, since 2026-12-01T10:00:00Z); only one run writes an output at a time"));
+    assertEquals("nothing written beside the lock", List.of("_trainset/locks/0000000000001-0a1b2c3d-000001.json"), new ArrayList<>(s3Objects(out + "/").keySet()));
+    s3Client.deleteObject(b -> b.bucket(BUCKET).key(lock));
+    ObjectStores.Cli r = trainset(a);
+    assertEquals(r.all(), 0, r.code());
+    assertStoreMatchesManifest(s3Objects(out + "/"), "s3://" + BUCKET + "/" + out + "/");
+    assertFalse("the run gave its lock up", s3Objects(out + "/").keySet().stream().anyMatch(k -> k.startsWith("_trainset/locks/")));
+  }
+
+  @Test
+  public void givenAnotherRunWritingTheAzureOutput_aRunFailsAtOnceNamingIt_andRunsOnceThatRunIsDone() throws Exception {
+    assumeAzurite();
+    Dataset d = DATASETS.get(0);
+    String out = "locked/vertebral";
+    String lock = out + "/_trainset/locks/0000000000001-0a1b2c3d-000001.json";
+    blobs.getBlobClient(lock).upload(com.azure.core.util.BinaryData.fromString(LIVE_LOCK));
+    String azfs = "azfs://" + ObjectStores.AZURE_ACCOUNT + "/" + CONTAINER + "/";
+    List<String> a = args("run", "--config", d.config(), "--input", azfs + d.input(), "--output", azfs + out);
+    a.addAll(azureFlags());
+    ObjectStores.Cli blocked = trainset(a);
+    assertEquals(blocked.all(), 2, blocked.code());
+    assertThat(blocked.stderr(), containsString("is being written by run other-run (airflow-worker-2, process 4242"));
+    blobs.getBlobClient(lock).delete();
+    ObjectStores.Cli r = trainset(a);
+    assertEquals(r.all(), 0, r.code());
+    assertStoreMatchesManifest(azureObjects(out + "/"), azfs + out + "/");
+    assertFalse("the run gave its lock up", azureObjects(out + "/").keySet().stream().anyMatch(k -> k.startsWith("_trainset/locks/")));
+  }
+
   @Test
   public void export_ofALocalTrainingSetToS3_convertsToSageMakerCsvAndMLTable_verifiedObjectByObject_andASecondExportIsANoOp()
       throws Exception {
@@ -315,7 +358,7 @@ public class ObjectStoresIT {
     assertEquals(again.all(), 0, again.code());
     assertThat(again.stderr(), containsString("already complete"));
     assertThat(again.stdout(), containsString("\"status\":\"already-complete\""));
-    assertEquals(before, lastModified("exports/heart/"));
+    assertEquals("a second export writes nothing (its lock comes and goes)", before, lastModified("exports/heart/"));
   }
 
   @Test
@@ -426,7 +469,10 @@ public class ObjectStoresIT {
   private static Map<String, String> lastModified(String prefix) {
     Map<String, String> out = new TreeMap<>();
     for (S3Object o : s3Client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
-      out.put(o.key(), o.lastModified() + " " + o.eTag());
+      // s3proxy's file-system backend lists its folders too (S3 has none); a run's lock changes _trainset/'s time.
+      if (!o.key().endsWith("/")) {
+        out.put(o.key(), o.lastModified() + " " + o.eTag());
+      }
     }
     return out;
   }
@@ -437,7 +483,12 @@ public class ObjectStoresIT {
   private static ObjectStores.Cli failing(Map<String, String> env, List<String> a) throws Exception {
     ObjectStores.Cli r = ObjectStores.trainset(env, a);
     assertEquals("stderr must be one line:\n" + r.stderr(), 1, r.stderr().strip().lines().count());
-    assertEquals("nothing on stdout:\n" + r.stdout(), "", r.stdout().strip());
+    // stdout: only the failed run's result line, carrying the same error as stderr
+    String[] out = r.stdout().strip().split("\n");
+    assertEquals("one result line on stdout:\n" + r.stdout(), 1, out.length);
+    JsonNode result = new ObjectMapper().readTree(out[0].substring("TRAINSET_RESULT ".length()));
+    assertEquals(r.stdout(), "failed", result.get("status").asText());
+    assertEquals(r.stderr().strip(), "trainset: error: " + result.get("error").asText());
     assertNoSecrets("error line", r.all());
     return r;
   }

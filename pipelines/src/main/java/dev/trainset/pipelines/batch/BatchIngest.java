@@ -58,13 +58,14 @@ public final class BatchIngest {
   /**
    * How a run is started: overwrite or not, the run id (null: derived), the logical date ({@code {date}} in paths and
    * part of the derived run id), where progress lines go, where the passes run, and (on a cluster) how the cluster
-   * reports a job's progress (null: no progress lines while a cluster job runs).
+   * reports a job's progress (null: no progress lines while a cluster job runs), and how long to wait for another run
+   * that is writing the same output ({@link OutputLock}; zero: fail at once).
    */
   public record Settings(
       boolean overwrite, String runId, LocalDate date, String version, Consumer<String> progress, Execution execution,
-      ClusterProgress cluster) {
+      ClusterProgress cluster, Duration waitForOutput) {
     public Settings(boolean overwrite, String runId, String version, Consumer<String> progress) {
-      this(overwrite, runId, LocalDate.now(ZoneOffset.UTC), version, progress, Execution.JVM, null);
+      this(overwrite, runId, LocalDate.now(ZoneOffset.UTC), version, progress, Execution.JVM, null, Duration.ZERO);
     }
 
     Progress.Out progressOut() {
@@ -107,10 +108,16 @@ public final class BatchIngest {
    * @param options the Beam options; null with {@link Execution#LAUNCHER}
    */
   public static Result run(Plan plan, PipelineOptions options, Settings settings) {
+    OutputDir out = OutputDir.of(plan.config().output().path());
+    try (OutputLock lock = OutputLock.acquire(out, plan.runId(), settings.waitForOutput())) {
+      return runHolding(plan, options, settings, out);
+    }
+  }
+
+  private static Result runHolding(Plan plan, PipelineOptions options, Settings settings, OutputDir out) {
     Instant started = Instant.now();
     RunConfig cfg = plan.config();
     String runId = plan.runId();
-    OutputDir out = OutputDir.of(cfg.output().path());
     Result done = alreadyComplete(out, runId, started);
     if (done != null) {
       return done;

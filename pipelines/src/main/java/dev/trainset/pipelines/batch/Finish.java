@@ -97,6 +97,7 @@ final class Finish {
 
     Map<String, List<Manifest.FileEntry>> placed = place(byOutput, out);
     out.removeTemporary(run.temp());
+    checkOnlyOurs(cfg, splits, placed, out, noSuccess);
 
     TableSchema outSchema = planned.preparation().output();
     boolean hasLabel = planned.preparation().hasLabel();
@@ -187,6 +188,36 @@ final class Finish {
     out.write(OutputDir.SUCCESS, "", "text/plain");
     return new BatchIngest.Result(
         run.runId(), out.root(), "succeeded", result.read(), writtenTotal, result.rejected(), manifest, duration);
+  }
+
+  /**
+   * Each output folder must hold exactly the files this run placed there: a consumer (SageMaker) reads every object
+   * under a prefix, so a stray file from another run would be trained on.
+   */
+  private static void checkOnlyOurs(
+      RunConfig cfg, List<String> splits, Map<String, List<Manifest.FileEntry>> placed, OutputDir out, String noSuccess) {
+    List<String> folders = new ArrayList<>();
+    for (String split : splits) {
+      cfg.output().formats().forEach(f -> folders.add(WriteSlice.destination(split, f)));
+    }
+    folders.add(BatchIngest.REJECTED);
+    for (String folder : folders) {
+      java.util.Set<String> ours = new java.util.HashSet<>();
+      placed.getOrDefault(folder, List.of()).forEach(e -> ours.add(e.path()));
+      List<String> stray = new ArrayList<>();
+      for (Metadata m : out.list(folder + "/")) {
+        if (!ours.contains(m.resourceId().toString())) {
+          stray.add(m.resourceId().getFilename());
+        }
+      }
+      if (!stray.isEmpty()) {
+        java.util.Collections.sort(stray);
+        throw new TrainsetException(
+            TrainsetException.USAGE,
+            out.path(folder + "/") + " holds " + stray.size() + " file(s) this run did not write: "
+                + String.join(", ", stray.subList(0, Math.min(5, stray.size()))) + " (did another run write into the same output?)" + noSuccess);
+      }
+    }
   }
 
   /** The unread parts per input file, in file order. */

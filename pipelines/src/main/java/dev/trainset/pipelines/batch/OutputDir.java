@@ -184,14 +184,20 @@ public final class OutputDir {
 
   /** Every file under the folder (recursively). */
   public List<Metadata> list() {
+    return list("");
+  }
+
+  /** The files under a folder of the output ({@code ""}: all of it), without the locks of running runs. */
+  public List<Metadata> list(String relativeFolder) {
     try {
-      MatchResult r = FileSystems.match(root + "**", EmptyMatchTreatment.ALLOW);
+      MatchResult r = FileSystems.match(root + relativeFolder + "**", EmptyMatchTreatment.ALLOW);
       if (r.status() != MatchResult.Status.OK) {
         return List.of();
       }
       List<Metadata> out = new ArrayList<>();
       for (Metadata m : r.metadata()) {
-        if (!m.resourceId().isDirectory()) {
+        // Locks are not output: the run that holds one is running (OutputLock), and a clean-up leaves them.
+        if (!m.resourceId().isDirectory() && !m.resourceId().toString().startsWith(root + OutputLock.FOLDER)) {
           out.add(m);
         }
       }

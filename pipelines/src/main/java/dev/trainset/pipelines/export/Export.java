@@ -5,6 +5,7 @@ import dev.trainset.pipelines.batch.Jobs;
 import dev.trainset.pipelines.batch.Manifest;
 import dev.trainset.pipelines.batch.MlTable;
 import dev.trainset.pipelines.batch.OutputDir;
+import dev.trainset.pipelines.batch.OutputLock;
 import dev.trainset.pipelines.batch.ResultFile;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.io.OutputFormat;
@@ -93,12 +94,19 @@ public final class Export {
   }
 
   public static Result run(Settings s, PipelineOptions options) {
-    Instant started = Instant.now();
     OutputDir src = OutputDir.of(s.from());
     OutputDir dst = OutputDir.of(s.to());
     if (src.root().equals(dst.root())) {
       throw TrainsetException.config("--to", "the destination is the source folder " + src.root());
     }
+    // One export (or run) writes a destination at a time, as for runs.
+    try (OutputLock lock = OutputLock.acquire(dst, "export of " + src.root(), Duration.ZERO)) {
+      return runHolding(s, options, src, dst);
+    }
+  }
+
+  private static Result runHolding(Settings s, PipelineOptions options, OutputDir src, OutputDir dst) {
+    Instant started = Instant.now();
     Manifest manifest = src.completedManifest();
     if (manifest == null) {
       throw TrainsetException.data(

@@ -27,7 +27,7 @@ public class SlicePathTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
   private static BatchIngest.Settings settings(BatchIngest.Execution e, java.util.function.Consumer<String> progress) {
-    return new BatchIngest.Settings(false, "slices", LocalDate.of(2026, 12, 1), "test", progress, e, null);
+    return new BatchIngest.Settings(false, "slices", LocalDate.of(2026, 12, 1), "test", progress, e, null, java.time.Duration.ZERO);
   }
 
   /** 30,000 rows in one CSV cut into ~10 slices, with a few bad rows. */
@@ -107,15 +107,8 @@ public class SlicePathTest {
     // Between the first pass and the writing pass (the run reports its schema in between), another process rewrites
     // the input with every label flipped.
     java.util.function.Consumer<String> progress =
-        line -> {
-          if (line.startsWith("schema (")) {
-            try {
-              Files.writeString(in.toPath(), b.toString().replace(",a\n", ",A\n").replace(",b\n", ",a\n").replace(",A\n", ",b\n"));
-            } catch (java.io.IOException e) {
-              throw new java.io.UncheckedIOException(e);
-            }
-          }
-        };
+        TestData.betweenThePasses(
+            () -> Files.writeString(in.toPath(), b.toString().replace(",a\n", ",A\n").replace(",b\n", ",a\n").replace(",A\n", ",b\n")));
     TrainsetException e =
         assertThrows(
             TrainsetException.class,

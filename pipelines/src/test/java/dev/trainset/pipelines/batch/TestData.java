@@ -75,4 +75,25 @@ public final class TestData {
     }
     return names;
   }
+
+  /** Something another process does to the input or the output. */
+  public interface Intrusion {
+    void run() throws java.io.IOException;
+  }
+
+  /**
+   * A run's progress consumer that does {@code intrusion} once, between the first pass and the writing pass (when the
+   * run reports its schema): another process acting in the middle of a run.
+   */
+  public static java.util.function.Consumer<String> betweenThePasses(Intrusion intrusion) {
+    return line -> {
+      if (line.startsWith("schema (")) {
+        try {
+          intrusion.run();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    };
+  }
 }
