@@ -288,4 +288,22 @@ public class HostileInputTest {
     assertEquals(400_000, rows);
     assertFalse("the lock is given up", locks.exists() && locks.list().length > 0);
   }
+
+  @Test
+  public void aCompressedFileThatInflatesBeyondInputLimitsInflation_failsNamingTheFileAndTheKey() throws Exception {
+    File in = new File(tmp.getRoot(), "inflating.csv.gz");
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(new java.io.FileOutputStream(in))) {
+      z.write("x,label\n".getBytes(StandardCharsets.UTF_8));
+      byte[] rows = "1,a\n".repeat(1 << 18).getBytes(StandardCharsets.UTF_8); // 1 MB
+      for (int i = 0; i < 80; i++) {
+        z.write(rows); // 80 MB of one repeated row: about 1,000 times its compressed size
+      }
+    }
+    TrainsetCliTest.Outcome o = TrainsetCliTest.cli(
+        "run", "--input", in.toString(), "--output", new File(tmp.getRoot(), "out").toString(), "--set", "input.limits.inflation=50");
+    assertEquals(o.err(), 3, o.exit());
+    assertTrue(o.err(), o.err().matches("(?s).*trainset: error: " + java.util.regex.Pattern.quote(in.toString())
+        + ": could not be read from line \\d+ on \\(decompresses to more than 50 times its compressed size \\(\\d+ bytes from \\d+;"
+        + " input.limits.inflation\\)\\); \\d+ bytes of it were not read\\..*"));
+  }
 }

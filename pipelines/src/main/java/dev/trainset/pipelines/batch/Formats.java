@@ -47,6 +47,10 @@ public final class Formats {
 
   /** The transform-level format, with the CSV delimiter sniffed from the first file when not configured. */
   public static FileFormat build(RunConfig.Input input, Format format, List<Metadata> files) {
+    return of(input, format, files).withMaxInflation(input.limits().inflation());
+  }
+
+  private static FileFormat of(RunConfig.Input input, Format format, List<Metadata> files) {
     switch (format) {
       case CSV:
         CsvSettings csv = input.csv();

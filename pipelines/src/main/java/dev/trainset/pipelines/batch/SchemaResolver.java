@@ -101,7 +101,7 @@ public final class SchemaResolver {
       String path = files.get(f).resourceId().toString();
       FileSlice whole = FileSlice.whole(f, path);
       KindCounter kinds = new KindCounter();
-      try (SliceInput in = SliceInput.open(whole, false, -1); RecordSource r = format.open(whole, in, null)) {
+      try (SliceInput in = SliceInput.open(whole, false, -1, format.maxInflation()); RecordSource r = format.open(whole, in, null)) {
         while (left > 0 && r.next()) {
           if (!r.isBad()) {
             r.countKinds(kinds, r.position());

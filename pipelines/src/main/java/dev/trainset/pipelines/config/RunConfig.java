@@ -88,8 +88,10 @@ public record RunConfig(
    * Limits on the input, so that hostile or broken input fails with a clear error instead of exhausting memory.
    *
    * @param columns the most columns a schema may have ({@code input.limits.columns})
+   * @param inflation the most decompressed bytes per compressed byte of a compressed file ({@code
+   *     input.limits.inflation}; checked past 64 MB), 0 for no limit
    */
-  public record Limits(int columns) {
+  public record Limits(int columns, long inflation) {
     public static final int DEFAULT_COLUMNS = 10_000;
   }
 
@@ -158,8 +160,11 @@ public record RunConfig(
     root.allowOnly(ROOT_KEYS.toArray(new String[0]));
 
     ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json", "sliceSize", "encoding", "allowUnreadable", "limits");
-    ConfigNode limits = in.object("limits").allowOnly("columns");
-    Limits inputLimits = new Limits((int) limits.longValue("columns", Limits.DEFAULT_COLUMNS, 1));
+    ConfigNode limits = in.object("limits").allowOnly("columns", "inflation");
+    Limits inputLimits =
+        new Limits(
+            (int) limits.longValue("columns", Limits.DEFAULT_COLUMNS, 1),
+            limits.longValue("inflation", dev.trainset.transforms.io.FileFormat.DEFAULT_INFLATION, 0));
     String path = StoragePaths.normalize("input.path", in.requiredString("path"));
     Format format = in.enumValue("format", Format.class, null);
 

@@ -29,6 +29,17 @@ public interface FileFormat extends Serializable {
   TextEncoding encoding();
 
   /**
+   * The most decompressed bytes per compressed byte a compressed file may give ({@code input.limits.inflation}), or 0
+   * for no limit.
+   */
+  long maxInflation();
+
+  /** This format with another {@link #maxInflation}. */
+  FileFormat withMaxInflation(long maxInflation);
+
+  long DEFAULT_INFLATION = 1_000;
+
+  /**
    * The quote byte whose count tells whether a cut between lines is safe (CSV: a quoted field may hold line breaks,
    * so the quotes before a cut must pair up), or -1.
    */

@@ -23,8 +23,12 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 public final class SliceInput extends InputStream {
   private static final int BUFFER = 1 << 16;
 
+  /** Below this many decompressed bytes a file is never too inflated (small files compress very well). */
+  static final long INFLATION_FLOOR = 64L << 20;
   private final InputStream in;
-  private final long[] raw; // raw[0]: the file offset after the last byte read from the file (before decompression)
+  private final long[] raw;
+  private final String path;
+  private long maxInflation; // decompressed bytes per compressed byte allowed, or 0 for no limit // raw[0]: the file offset after the last byte read from the file (before decompression)
   private final boolean bounded;
   private final long end;
   private final boolean count;
@@ -40,9 +44,10 @@ public final class SliceInput extends InputStream {
   private long quotes;
   private boolean countPrevCr;
 
-  private SliceInput(InputStream in, long[] raw, boolean bounded, long start, long end, boolean count, int quote) {
+  private SliceInput(InputStream in, long[] raw, String path, boolean bounded, long start, long end, boolean count, int quote) {
     this.in = in;
     this.raw = raw;
+    this.path = path;
     this.bounded = bounded;
     this.offset = start;
     this.end = end;
@@ -55,11 +60,24 @@ public final class SliceInput extends InputStream {
    * @param quote the quote byte to count, or -1
    */
   public static SliceInput open(FileSlice slice, boolean count, int quote) throws IOException {
+    return open(slice, count, quote, 0);
+  }
+
+  /**
+   * @param maxInflation for a compressed file, the most decompressed bytes per compressed byte it may give (past
+   *     {@link #INFLATION_FLOOR}), or 0 for no limit: a decompression bomb stops with an error instead of feeding
+   *     gigabytes to the parser
+   */
+  public static SliceInput open(FileSlice slice, boolean count, int quote, long maxInflation) throws IOException {
     ResourceId id = FileSystems.matchNewResource(slice.path(), false);
     if (slice.isWhole()) {
       long[] raw = new long[1];
       ReadableByteChannel ch = Compression.detect(id.getFilename()).readDecompressed(new Counting(FileSystems.open(id), raw));
-      return new SliceInput(Channels.newInputStream(ch), raw, false, 0, Long.MAX_VALUE, count, quote);
+      SliceInput s = new SliceInput(Channels.newInputStream(ch), raw, slice.path(), false, 0, Long.MAX_VALUE, count, quote);
+      if (Compression.detect(id.getFilename()) != Compression.UNCOMPRESSED) {
+        s.maxInflation = maxInflation;
+      }
+      return s;
     }
     ReadableByteChannel opened = FileSystems.open(id);
     if (!(opened instanceof SeekableByteChannel)) {
@@ -70,7 +88,7 @@ public final class SliceInput extends InputStream {
     long from = Math.max(0, slice.start() - 1);
     ch.position(from);
     long[] raw = {from};
-    SliceInput s = new SliceInput(Channels.newInputStream(new Counting(ch, raw)), raw, true, from, slice.end(), count, quote);
+    SliceInput s = new SliceInput(Channels.newInputStream(new Counting(ch, raw)), raw, slice.path(), true, from, slice.end(), count, quote);
     s.skipToFirstLine(slice.start());
     return s;
   }
@@ -159,6 +177,12 @@ public final class SliceInput extends InputStream {
       return false;
     }
     len = n;
+    long inflated = offset + len;
+    if (maxInflation > 0 && inflated > INFLATION_FLOOR && inflated > maxInflation * Math.max(1, raw[0])) {
+      throw new IOException(
+          path + ": decompresses to more than " + maxInflation + " times its compressed size (" + inflated + " bytes from "
+              + raw[0] + "; input.limits.inflation)");
+    }
     return true;
   }
 

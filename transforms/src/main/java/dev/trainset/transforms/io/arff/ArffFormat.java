@@ -23,17 +23,29 @@ public final class ArffFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
 
   private final TextEncoding encoding;
+  private final long maxInflation;
 
-  private ArffFormat(TextEncoding encoding) {
+  private ArffFormat(TextEncoding encoding, long maxInflation) {
     this.encoding = encoding;
+    this.maxInflation = maxInflation;
   }
 
   public static ArffFormat of() {
-    return new ArffFormat(TextEncoding.UTF_8);
+    return new ArffFormat(TextEncoding.UTF_8, DEFAULT_INFLATION);
   }
 
   public static ArffFormat of(TextEncoding encoding) {
-    return new ArffFormat(encoding);
+    return new ArffFormat(encoding, DEFAULT_INFLATION);
+  }
+
+  @Override
+  public long maxInflation() {
+    return maxInflation;
+  }
+
+  @Override
+  public ArffFormat withMaxInflation(long max) {
+    return new ArffFormat(encoding, max);
   }
 
   @Override

@@ -22,21 +22,33 @@ public final class CsvFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
   private final CsvSettings settings;
   private final TextEncoding encoding;
+  private final long maxInflation;
 
-  private CsvFormat(CsvSettings settings, TextEncoding encoding) {
+  private CsvFormat(CsvSettings settings, TextEncoding encoding, long maxInflation) {
     if (settings.delimiter() == null) {
       throw new IllegalArgumentException("CsvFormat needs a resolved delimiter; sniff it first");
     }
     this.settings = settings;
     this.encoding = encoding;
+    this.maxInflation = maxInflation;
   }
 
   public static CsvFormat of(CsvSettings settings) {
-    return new CsvFormat(settings, TextEncoding.UTF_8);
+    return new CsvFormat(settings, TextEncoding.UTF_8, DEFAULT_INFLATION);
   }
 
   public static CsvFormat of(CsvSettings settings, TextEncoding encoding) {
-    return new CsvFormat(settings, encoding);
+    return new CsvFormat(settings, encoding, DEFAULT_INFLATION);
+  }
+
+  @Override
+  public long maxInflation() {
+    return maxInflation;
+  }
+
+  @Override
+  public CsvFormat withMaxInflation(long max) {
+    return new CsvFormat(settings, encoding, max);
   }
 
   @Override
@@ -95,7 +107,7 @@ public final class CsvFormat implements FileFormat {
 
   /** The column names of a file, from its first record (a header, or as many {@code cN} as it has fields). */
   private List<String> header(String path) throws IOException {
-    try (SliceInput in = SliceInput.open(FileSlice.whole(0, path), false, -1);
+    try (SliceInput in = SliceInput.open(FileSlice.whole(0, path), false, -1, maxInflation);
         CsvFieldReader r = CsvFieldReader.open(encoding.reader(in, path, 0), settings)) {
       return r.columns();
     }

@@ -27,18 +27,30 @@ public final class JsonFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
   private final JsonSettings settings;
   private final TextEncoding encoding;
+  private final long maxInflation;
 
-  private JsonFormat(JsonSettings settings, TextEncoding encoding) {
+  private JsonFormat(JsonSettings settings, TextEncoding encoding, long maxInflation) {
     this.settings = settings;
     this.encoding = encoding;
+    this.maxInflation = maxInflation;
   }
 
   public static JsonFormat of(JsonSettings settings) {
-    return new JsonFormat(settings, TextEncoding.UTF_8);
+    return new JsonFormat(settings, TextEncoding.UTF_8, DEFAULT_INFLATION);
   }
 
   public static JsonFormat of(JsonSettings settings, TextEncoding encoding) {
-    return new JsonFormat(settings, encoding);
+    return new JsonFormat(settings, encoding, DEFAULT_INFLATION);
+  }
+
+  @Override
+  public long maxInflation() {
+    return maxInflation;
+  }
+
+  @Override
+  public JsonFormat withMaxInflation(long max) {
+    return new JsonFormat(settings, encoding, max);
   }
 
   @Override
