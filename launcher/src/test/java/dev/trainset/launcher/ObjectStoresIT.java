@@ -478,6 +478,49 @@ public class ObjectStoresIT {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
+  // Secrets: never in a line trainset prints (with --verbose: library logs and stack traces too), nor in any object.
+
+  @Test
+  public void withVerbose_onS3AndAzure_succeedingAndFailing_noSecretIsInAnyLineOrWrittenObject() throws Exception {
+    Dataset d = DATASETS.get(1);
+    String s3Out = "secrets/s3";
+    List<String> s3 = args("run", "--config", d.config(), "--input", "s3://" + BUCKET + "/" + d.input(),
+        "--output", "s3://" + BUCKET + "/" + s3Out, "--verbose");
+    s3.addAll(s3Flags());
+    ObjectStores.Cli ok = trainset(s3);
+    assertEquals(ok.all(), 0, ok.code());
+    assertThat("--verbose prints the effective configuration", ok.stderr(), containsString("trainset: effective configuration: "));
+    assertNoSecrets("a --verbose run's stdout and stderr", ok.all());
+    for (Map.Entry<String, byte[]> o : s3Objects(s3Out + "/").entrySet()) {
+      assertNoSecrets(o.getKey(), new String(o.getValue(), StandardCharsets.ISO_8859_1));
+    }
+    Map<String, String> wrong = new HashMap<>(ObjectStores.credentials());
+    wrong.put("AWS_SECRET_ACCESS_KEY", ObjectStores.S3_SECRET_KEY + "-rotated");
+    List<String> again = new ArrayList<>(s3);
+    again.set(again.indexOf("s3://" + BUCKET + "/" + s3Out), "s3://" + BUCKET + "/secrets/s3-denied");
+    ObjectStores.Cli denied = ObjectStores.trainset(wrong, again);
+    assertEquals(denied.all(), 2, denied.code());
+    assertThat(denied.all(), not(containsString(ObjectStores.S3_SECRET_KEY)));
+
+    assumeAzurite();
+    String azfs = "azfs://" + ObjectStores.AZURE_ACCOUNT + "/" + CONTAINER + "/";
+    List<String> az = args("run", "--config", d.config(), "--input", azfs + d.input(), "--output", azfs + "secrets/azure", "--verbose");
+    az.addAll(azureFlags());
+    ObjectStores.Cli azOk = trainset(az);
+    assertEquals(azOk.all(), 0, azOk.code());
+    assertNoSecrets("a --verbose Azure run's stdout and stderr", azOk.all());
+    for (Map.Entry<String, byte[]> o : azureObjects("secrets/azure/").entrySet()) {
+      assertNoSecrets(o.getKey(), new String(o.getValue(), StandardCharsets.ISO_8859_1));
+    }
+    Map<String, String> wrongKey = new HashMap<>(ObjectStores.credentials());
+    wrongKey.put("AZURE_STORAGE_KEY", ObjectStores.AZURE_KEY.substring(4) + "AAAA");
+    ObjectStores.Cli azDenied = ObjectStores.trainset(wrongKey, az);
+    assertEquals(azDenied.all(), 2, azDenied.code());
+    assertNoSecrets("a --verbose Azure run refused", azDenied.all());
+    assertThat(azDenied.all(), not(containsString(wrongKey.get("AZURE_STORAGE_KEY").substring(0, 20))));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
   // Errors: one line naming the location, the store and the problem; exit 2 (or 3 for a missing input); no _SUCCESS.
 
   private static ObjectStores.Cli failing(Map<String, String> env, List<String> a) throws Exception {
