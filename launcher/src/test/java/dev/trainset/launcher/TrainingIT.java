@@ -167,9 +167,13 @@ public class TrainingIT {
     assertThat(r.all(), not(containsString(ObjectStores.S3_SECRET_KEY)));
 
     // The same step again: SageMaker answers ResourceInUse, trainset follows the existing job, no second one.
+    // With --verbose (the AWS SDK's and trainset's logs, the effective configuration): no secret either.
     int jobs = sagemaker.jobs().size();
-    ObjectStores.Cli again = ObjectStores.trainset(ObjectStores.credentials(), train);
+    List<String> verbose = new java.util.ArrayList<>(train);
+    verbose.add("--verbose");
+    ObjectStores.Cli again = ObjectStores.trainset(ObjectStores.credentials(), verbose);
     assertEquals(again.all(), 0, again.code());
+    assertThat(again.all(), not(containsString(ObjectStores.S3_SECRET_KEY)));
     assertThat(again.stderr(), containsString("SageMaker training job " + job + " exists already (an earlier attempt); following it, not starting another"));
     assertEquals(jobs, sagemaker.jobs().size());
     assertEquals("completed", result(again).get("status").asText());
@@ -298,9 +302,14 @@ public class TrainingIT {
     assertThat(denied.stderr(), containsString("no Azure credentials for Azure ML at " + azureml.endpoint()));
     assertEquals(before, azureml.requests.size());
 
-    // Again: the GET finds the job; no second PUT.
-    ObjectStores.Cli again = ObjectStores.trainset(env, jvm, train);
+    // Again, with --verbose: the GET finds the job; no second PUT; no secret, token or key in any line.
+    List<String> verbose = new java.util.ArrayList<>(train);
+    verbose.add("--verbose");
+    ObjectStores.Cli again = ObjectStores.trainset(env, jvm, verbose);
     assertEquals(again.all(), 0, again.code());
+    for (String secret : List.of(AzureMlStandIn.IDENTITY_SECRET, AzureMlStandIn.TOKEN, ObjectStores.AZURE_KEY, ObjectStores.S3_SECRET_KEY)) {
+      assertThat(again.all(), not(containsString(secret)));
+    }
     assertThat(again.stderr(), containsString("exists already (an earlier attempt); following it, not starting another"));
     assertEquals(1, azureml.requests("PUT").size());
   }
