@@ -227,6 +227,35 @@ public class HostileInputTest {
   }
 
   @Test
+  public void aRecordLongerThanRecordChars_isRejectedWithItsFirstCharacters_andTheRunReconciles() throws Exception {
+    String csv = europeanCsv(999);
+    int at = csv.indexOf("José500,");
+    String huge = "José500," + "M".repeat(300_000) + ",5,a\n";
+    csv = csv.substring(0, at) + huge + csv.substring(at);
+    File in = write("long.csv", csv.getBytes(StandardCharsets.UTF_8));
+    File out = new File(tmp.getRoot(), "out");
+    TrainsetCliTest.Outcome o = TrainsetCliTest.cli(
+        "run", "--input", in.toString(), "--output", out.toString(), "--set", "label.column=label",
+        "--set", "input.limits.recordChars=100000");
+    assertEquals(o.err(), 0, o.exit());
+    JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    assertEquals("{\"read\":1000,\"written\":999,\"rejected\":1}", m.get("counts").toString());
+    File[] rejected = new File(out, "rejected").listFiles((d, n) -> n.endsWith(".jsonl"));
+    StringBuilder lines = new StringBuilder();
+    for (File f : rejected) {
+      lines.append(java.nio.file.Files.readString(f.toPath()));
+    }
+    JsonNode r = JSON.readTree(lines.toString().trim());
+    assertEquals(502, r.get("line").asLong());
+    assertEquals(
+        "this record has " + (huge.length() - 1) + " characters, more than input.limits.recordChars (100000); the rejected"
+            + " record keeps its first 10000",
+        r.get("reason").asText());
+    assertTrue(huge.startsWith(r.get("raw").asText()));
+    assertEquals(10_000, r.get("raw").asText().length());
+  }
+
+  @Test
   public void moreColumnsThanInputLimitsColumns_failsBeforeAnythingIsWritten() throws Exception {
     StringBuilder csv = new StringBuilder();
     for (int row = 0; row < 3; row++) {
@@ -240,14 +269,14 @@ public class HostileInputTest {
     TrainsetCliTest.Outcome o = TrainsetCliTest.cli("run", "--input", in.toString(), "--output", out.toString());
     assertEquals(o.err(), 3, o.exit());
     assertTrue(o.err(), o.err().contains("trainset: error: input.path '" + in
-        + "': 10001 columns, more than input.limits.columns (10000); raise the limit if the input is meant to be this wide\n"));
+        + "': more than input.limits.columns (10000) columns; raise the limit if the input is meant to be this wide\n"));
     assertFalse(new File(out, "data").exists());
 
     File narrow = write("narrow.csv", "a,b,c,label\n1,2,3,x\n".getBytes(StandardCharsets.UTF_8));
     TrainsetCliTest.Outcome limited = TrainsetCliTest.cli(
         "run", "--input", narrow.toString(), "--output", new File(tmp.getRoot(), "n1").toString(), "--set", "input.limits.columns=3");
     assertEquals(limited.err(), 3, limited.exit());
-    assertTrue(limited.err(), limited.err().contains("4 columns, more than input.limits.columns (3)"));
+    assertTrue(limited.err(), limited.err().contains("more than input.limits.columns (3) columns"));
     TrainsetCliTest.Outcome enough = TrainsetCliTest.cli(
         "run", "--input", narrow.toString(), "--output", new File(tmp.getRoot(), "n2").toString(), "--set", "input.limits.columns=4");
     assertEquals(enough.err(), 0, enough.exit());

@@ -47,7 +47,7 @@ public final class Formats {
 
   /** The transform-level format, with the CSV delimiter sniffed from the first file when not configured. */
   public static FileFormat build(RunConfig.Input input, Format format, List<Metadata> files) {
-    return of(input, format, files).withMaxInflation(input.limits().inflation());
+    return of(input, format, files).withLimits(input.limits());
   }
 
   private static FileFormat of(RunConfig.Input input, Format format, List<Metadata> files) {

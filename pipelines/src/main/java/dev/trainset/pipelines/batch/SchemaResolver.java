@@ -76,8 +76,8 @@ public final class SchemaResolver {
     }
     if (r.schema().size() > cfg.input().limits().columns()) {
       throw TrainsetException.data(
-          "input.path '" + cfg.input().path() + "': " + r.schema().size() + " columns, more than input.limits.columns ("
-              + cfg.input().limits().columns() + "); raise the limit if the input is meant to be this wide");
+          "input.path '" + cfg.input().path() + "': more than input.limits.columns (" + cfg.input().limits().columns()
+              + ") columns; raise the limit if the input is meant to be this wide");
     }
     try {
       return new Resolved(r.schema().withOverrides(cfg.schema().columns()), r.source(), r.rowsSeen(), r.nulls());
@@ -101,7 +101,7 @@ public final class SchemaResolver {
       String path = files.get(f).resourceId().toString();
       FileSlice whole = FileSlice.whole(f, path);
       KindCounter kinds = new KindCounter();
-      try (SliceInput in = SliceInput.open(whole, false, -1, format.maxInflation()); RecordSource r = format.open(whole, in, null)) {
+      try (SliceInput in = SliceInput.open(whole, false, -1, format.limits().inflation()); RecordSource r = format.open(whole, in, null)) {
         while (left > 0 && r.next()) {
           if (!r.isBad()) {
             r.countKinds(kinds, r.position());

@@ -28,7 +28,7 @@ public final class ConfigNode {
     return new ConfigNode("", node);
   }
 
-  private String key(String name) {
+  String key(String name) {
     return path.isEmpty() ? name : path + "." + name;
   }
 

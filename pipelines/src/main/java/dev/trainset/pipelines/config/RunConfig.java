@@ -9,6 +9,7 @@ import dev.trainset.transforms.io.parquet.ParquetRowWriter.Codec;
 import dev.trainset.transforms.parse.ColumnType;
 import dev.trainset.transforms.parse.CsvSettings;
 import dev.trainset.transforms.parse.JsonSettings;
+import dev.trainset.transforms.parse.ReadLimits;
 import dev.trainset.transforms.prepare.Preparation;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -82,18 +83,7 @@ public record RunConfig(
    */
   public record Input(
       String path, Format format, CsvSettings csv, JsonSettings json, long sliceBytes, TextEncoding encoding,
-      boolean allowUnreadable, Limits limits) {}
-
-  /**
-   * Limits on the input, so that hostile or broken input fails with a clear error instead of exhausting memory.
-   *
-   * @param columns the most columns a schema may have ({@code input.limits.columns})
-   * @param inflation the most decompressed bytes per compressed byte of a compressed file ({@code
-   *     input.limits.inflation}; checked past 64 MB), 0 for no limit
-   */
-  public record Limits(int columns, long inflation) {
-    public static final int DEFAULT_COLUMNS = 10_000;
-  }
+      boolean allowUnreadable, ReadLimits limits) {}
 
   public record SchemaSettings(Inference inference, long sampleRows, Map<String, ColumnType> columns) {}
 
@@ -160,11 +150,7 @@ public record RunConfig(
     root.allowOnly(ROOT_KEYS.toArray(new String[0]));
 
     ConfigNode in = root.object("input").allowOnly("path", "format", "csv", "json", "sliceSize", "encoding", "allowUnreadable", "limits");
-    ConfigNode limits = in.object("limits").allowOnly("columns", "inflation");
-    Limits inputLimits =
-        new Limits(
-            (int) limits.longValue("columns", Limits.DEFAULT_COLUMNS, 1),
-            limits.longValue("inflation", dev.trainset.transforms.io.FileFormat.DEFAULT_INFLATION, 0));
+    ReadLimits inputLimits = limits(in.object("limits"));
     String path = StoragePaths.normalize("input.path", in.requiredString("path"));
     Format format = in.enumValue("format", Format.class, null);
 
@@ -414,6 +400,28 @@ public record RunConfig(
       throw TrainsetException.config("input.encoding", "expected one of " + String.join(", ", names) + ", got '" + name + "'");
     }
     return e;
+  }
+
+  /** {@code input.limits}: each key bounded so that no limit can be set past what the readers can hold. */
+  private static ReadLimits limits(ConfigNode node) {
+    node.allowOnly("columns", "inflation", "recordChars", "fieldChars", "jsonDepth", "jsonStringChars", "jsonNumberChars");
+    ReadLimits d = ReadLimits.DEFAULTS;
+    return new ReadLimits(
+        intValue(node, "columns", d.columns(), Integer.MAX_VALUE),
+        node.longValue("inflation", d.inflation(), 0),
+        intValue(node, "recordChars", d.recordChars(), Integer.MAX_VALUE - 8),
+        intValue(node, "fieldChars", d.fieldChars(), ReadLimits.MAX_FIELD_CHARS),
+        intValue(node, "jsonDepth", d.jsonDepth(), Integer.MAX_VALUE),
+        intValue(node, "jsonStringChars", d.jsonStringChars(), Integer.MAX_VALUE - 8),
+        intValue(node, "jsonNumberChars", d.jsonNumberChars(), Integer.MAX_VALUE));
+  }
+
+  private static int intValue(ConfigNode node, String name, int dflt, int max) {
+    long v = node.longValue(name, dflt, 1);
+    if (v > max) {
+      throw TrainsetException.config(node.key(name), "expected a number <= " + max + ", got " + v);
+    }
+    return (int) v;
   }
 
   private static long sliceSize(ConfigNode in) {

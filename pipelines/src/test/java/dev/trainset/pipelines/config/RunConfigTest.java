@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.trainset.transforms.io.parquet.ParquetRowWriter.Codec;
 import dev.trainset.transforms.parse.ColumnType;
+import dev.trainset.transforms.parse.ReadLimits;
 import java.util.List;
 import java.util.Map;
 import org.junit.Test;
@@ -97,5 +98,32 @@ public class RunConfigTest {
     com.fasterxml.jackson.databind.JsonNode masked =
         RunConfig.mask(new ObjectMapper(new YAMLFactory()).readTree("a: {accessKey: AKIA123, sasToken: s, name: ok, list: [{password: p}]}\n"));
     assertEquals("{\"a\":{\"accessKey\":\"***\",\"sasToken\":\"***\",\"name\":\"ok\",\"list\":[{\"password\":\"***\"}]}}", masked.toString());
+  }
+
+  @Test
+  public void givenInputLimits_bindsEachKey_andDefaultsTheRest() throws Exception {
+    RunConfig c =
+        parse(
+            "input:\n  path: in.csv\n  limits: {columns: 50, inflation: 0, recordChars: 4096, fieldChars: 1024,"
+                + " jsonDepth: 8, jsonStringChars: 2000, jsonNumberChars: 30}\noutput: {path: out}\n");
+    assertEquals(new ReadLimits(50, 0, 4096, 1024, 8, 2000, 30), c.input().limits());
+    assertEquals(ReadLimits.DEFAULTS, parse("input: {path: in.csv}\noutput: {path: out}\n").input().limits());
+    assertEquals(
+        ReadLimits.DEFAULTS.withRecordChars(100),
+        parse("input: {path: in.csv, limits: {recordChars: 100}}\noutput: {path: out}\n").input().limits());
+  }
+
+  @Test
+  public void givenALimitOutOfItsRange_namesTheKeyAndTheBound() {
+    assertEquals(
+        "config key 'input.limits.fieldChars': expected a number <= 16777216, got 16777217",
+        error("input: {path: i, limits: {fieldChars: 16777217}}\noutput: {path: o}\n"));
+    assertEquals(
+        "config key 'input.limits.recordChars': expected a number >= 1, got 0",
+        error("input: {path: i, limits: {recordChars: 0}}\noutput: {path: o}\n"));
+    assertEquals(
+        "config key 'input.limits.maxDepth': unknown key (known keys here: columns, fieldChars, inflation, jsonDepth,"
+            + " jsonNumberChars, jsonStringChars, recordChars)",
+        error("input: {path: i, limits: {maxDepth: 3}}\noutput: {path: o}\n"));
   }
 }

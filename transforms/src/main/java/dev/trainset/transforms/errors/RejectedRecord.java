@@ -17,7 +17,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  */
 public final class RejectedRecord {
   /** Longest raw text kept; longer raw text is cut and marked. */
-  public static final int MAX_RAW_CHARS = 10_000;
+  public static final int MAX_RAW_CHARS = dev.trainset.transforms.parse.ReadLimits.KEPT_CHARS;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -1,5 +1,6 @@
 package dev.trainset.transforms.io;
 
+import dev.trainset.transforms.parse.ReadLimits;
 import dev.trainset.transforms.parse.TableSchema;
 import java.io.IOException;
 import java.io.Reader;
@@ -28,16 +29,11 @@ public interface FileFormat extends Serializable {
   /** The encoding of the files' text ({@code input.encoding}). */
   TextEncoding encoding();
 
-  /**
-   * The most decompressed bytes per compressed byte a compressed file may give ({@code input.limits.inflation}), or 0
-   * for no limit.
-   */
-  long maxInflation();
+  /** What a file may hold ({@code input.limits}): record and field sizes, JSON constraints, inflation. */
+  ReadLimits limits();
 
-  /** This format with another {@link #maxInflation}. */
-  FileFormat withMaxInflation(long maxInflation);
-
-  long DEFAULT_INFLATION = 1_000;
+  /** This format with other {@link #limits}. */
+  FileFormat withLimits(ReadLimits limits);
 
   /**
    * The quote byte whose count tells whether a cut between lines is safe (CSV: a quoted field may hold line breaks,

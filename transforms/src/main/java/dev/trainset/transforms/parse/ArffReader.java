@@ -1,6 +1,5 @@
 package dev.trainset.transforms.parse;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.time.Instant;
@@ -10,6 +9,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,7 +34,8 @@ import java.util.Locale;
 public final class ArffReader implements RecordReader<Object[]> {
   private static final DateTimeFormatter DEFAULT_DATE = DateTimeFormatter.ISO_LOCAL_DATE_TIME;
 
-  private final BufferedReader in;
+  private final LineReader in;
+  private final ReadLimits limits;
   private final String relation;
   private final List<Attribute> attributes;
   private final TableSchema schema;
@@ -52,13 +54,18 @@ public final class ArffReader implements RecordReader<Object[]> {
   /** An attribute as declared in the header. */
   public record Attribute(String name, Kind kind, List<String> domain, String dateFormat) {}
 
-  private ArffReader(Reader reader) throws IOException {
-    this.in = reader instanceof BufferedReader ? (BufferedReader) reader : new BufferedReader(reader, 1 << 16);
+  private ArffReader(Reader reader, ReadLimits limits) throws IOException {
+    this.limits = limits;
+    this.in = new LineReader(reader, limits.recordChars(), ReadLimits.KEPT_CHARS);
     String rel = null;
     List<Attribute> attrs = new ArrayList<>();
+    Set<String> names = new HashSet<>();
     boolean data = false;
     String text;
     while (!data && (text = readLine()) != null) {
+      if (in.tooLong()) {
+        throw new ArffFormatException(line, limits.tooLong("this header line", in.length()));
+      }
       List<Token> tokens = tokenize(text, line);
       if (tokens.isEmpty()) {
         continue;
@@ -74,10 +81,13 @@ public final class ArffReader implements RecordReader<Object[]> {
           break;
         case "@attribute":
           Attribute a = attribute(tokens, line);
-          for (Attribute b : attrs) {
-            if (b.name.equals(a.name)) {
-              throw new ArffFormatException(line, "duplicate attribute name '" + a.name + "'");
-            }
+          if (!names.add(a.name)) {
+            throw new ArffFormatException(line, "duplicate attribute name '" + a.name + "'");
+          }
+          if (attrs.size() == limits.columns()) {
+            throw new ArffFormatException(
+                line, "more than input.limits.columns (" + limits.columns() + ") attributes; raise the limit if the"
+                    + " input is meant to be this wide");
           }
           attrs.add(a);
           break;
@@ -109,9 +119,14 @@ public final class ArffReader implements RecordReader<Object[]> {
     }
   }
 
-  /** Reads the header through {@code @data}. */
+  /** Reads the header through {@code @data}, with the default limits. */
   public static ArffReader open(Reader reader) throws IOException {
-    return new ArffReader(Bom.skip(reader));
+    return open(reader, ReadLimits.DEFAULTS);
+  }
+
+  /** Reads the header through {@code @data}. */
+  public static ArffReader open(Reader reader, ReadLimits limits) throws IOException {
+    return new ArffReader(Bom.skip(reader), limits);
   }
 
   public String relation() {
@@ -144,6 +159,9 @@ public final class ArffReader implements RecordReader<Object[]> {
   public SourceRecord<Object[]> next() throws IOException {
     String text;
     while ((text = readLine()) != null) {
+      if (in.tooLong()) {
+        return record(SourceRecord.bad(line, text, limits.tooLong("this line", in.length())));
+      }
       List<Token> tokens;
       try {
         tokens = tokenize(text, line);

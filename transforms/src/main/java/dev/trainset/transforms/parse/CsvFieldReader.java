@@ -42,10 +42,13 @@ public final class CsvFieldReader implements Closeable {
   private final List<String> columns;
   private final int width;
   private boolean pendingFirst;
+  private final ReadLimits limits;
   private boolean bad;
   private String badReason;
 
-  private CsvFieldReader(Reader reader, CsvSettings settings, long firstLine, boolean atFileStart) throws IOException {
+  private CsvFieldReader(Reader reader, CsvSettings settings, long firstLine, boolean atFileStart, ReadLimits limits)
+      throws IOException {
+    this.limits = limits;
     this.tail = new TailReader(atFileStart ? Bom.skip(reader) : reader);
     this.delimiter = settings.delimiter() == null ? ',' : settings.delimiter();
     this.quote = settings.quote();
@@ -100,18 +103,23 @@ public final class CsvFieldReader implements Closeable {
     this.width = columns.size();
   }
 
-  /** A reader over a whole file (or its first slice): a BOM is dropped and a header read as the settings say. */
+  /** A reader over a whole file (or its first slice), with the default limits. */
   public static CsvFieldReader open(Reader reader, CsvSettings settings) throws IOException {
-    return new CsvFieldReader(reader, settings, 1, true);
+    return open(reader, settings, ReadLimits.DEFAULTS);
+  }
+
+  /** A reader over a whole file (or its first slice): a BOM is dropped and a header read as the settings say. */
+  public static CsvFieldReader open(Reader reader, CsvSettings settings, ReadLimits limits) throws IOException {
+    return new CsvFieldReader(reader, settings, 1, true, limits);
   }
 
   /**
    * A reader over a slice of a file that starts at line {@code firstLine}, after the header: the columns are the
    * given names, and no header is read.
    */
-  public static CsvFieldReader openSlice(Reader reader, CsvSettings settings, List<String> columns, long firstLine)
-      throws IOException {
-    return new CsvFieldReader(reader, settings.withHeader(false).withColumnNames(columns), firstLine, false);
+  public static CsvFieldReader openSlice(
+      Reader reader, CsvSettings settings, List<String> columns, long firstLine, ReadLimits limits) throws IOException {
+    return new CsvFieldReader(reader, settings.withHeader(false).withColumnNames(columns), firstLine, false, limits);
   }
 
   /** Column names: the header's (trimmed, blanks named {@code cN}, duplicates suffixed), configured ones or c0..cN. */
@@ -130,8 +138,17 @@ public final class CsvFieldReader implements Closeable {
       if (fields.count == 1 && fields.length[0] == 0 && !fields.quoted[0]) {
         continue; // a line of spaces only: as blank as a blank line
       }
-      bad = fields.count != width;
-      badReason = bad ? "expected " + width + " fields, found " + fields.count : null;
+      if (fields.overLimit()) {
+        bad = true;
+        badReason =
+            fields.longField > 0
+                ? "field " + fields.longField + " has " + fields.longFieldChars
+                    + " characters, more than input.limits.fieldChars (" + limits.fieldChars() + ")"
+                : limits.tooLong("this record", fields.recordLength);
+      } else {
+        bad = fields.total != width;
+        badReason = bad ? "expected " + width + " fields, found " + fields.total : null;
+      }
       return true;
     }
   }
@@ -256,10 +273,13 @@ public final class CsvFieldReader implements Closeable {
     return new String(fields.chars, fields.start[i], fields.length[i]);
   }
 
-  /** The current record as CSV text again (missing values as they were), for rejected records. */
+  /**
+   * The current record as CSV text again (missing values as they were), for rejected records; only its first {@link
+   * ReadLimits#KEPT_CHARS} characters when it is over a limit.
+   */
   public String raw() {
     StringBuilder b = new StringBuilder();
-    for (int i = 0; i < fields.count; i++) {
+    for (int i = 0; i < fields.count && (!fields.overLimit() || b.length() < ReadLimits.KEPT_CHARS); i++) {
       if (i > 0) {
         b.append(delimiter);
       }
@@ -271,6 +291,9 @@ public final class CsvFieldReader implements Closeable {
       } else {
         b.append(v);
       }
+    }
+    if (fields.overLimit() && b.length() > ReadLimits.KEPT_CHARS) {
+      b.setLength(ReadLimits.KEPT_CHARS);
     }
     return b.toString();
   }
@@ -304,18 +327,38 @@ public final class CsvFieldReader implements Closeable {
     int[] rawLength = new int[16];
     boolean[] quoted = new boolean[16];
     boolean[] missing = new boolean[16];
-    int count;
+    int count; // fields kept: at most one more than the column limit
+    int total; // fields in the record
+    long recordLength; // characters in the record
+    int longField; // the first field (1-based) longer than the field limit, or 0
+    int longFieldChars;
     long line;
 
     @Override
     protected void handleBegin(long startingLineNumber) {
       used = 0;
       count = 0;
+      total = 0;
+      recordLength = 0;
+      longField = 0;
       line = startingLineNumber;
     }
 
     @Override
     protected void handleField(int index, char[] buf, int offset, int len, boolean isQuoted) {
+      boolean wasOver = overLimit();
+      total++;
+      recordLength += len + (total > 1 ? 1 : 0);
+      if (len > limits.fieldChars() && longField == 0) {
+        longField = total;
+        longFieldChars = len;
+      }
+      if (wasOver || count > limits.columns()) {
+        return; // the record is rejected; its first fields are kept (a header this wide fails the column limit)
+      }
+      if (overLimit()) {
+        len = Math.max(0, Math.min(len, ReadLimits.KEPT_CHARS - used)); // keep the start of the field that crossed
+      }
       if (count == start.length) {
         int n = count * 2;
         start = Arrays.copyOf(start, n);
@@ -334,6 +377,11 @@ public final class CsvFieldReader implements Closeable {
       quoted[count] = isQuoted;
       used += len;
       count++;
+    }
+
+    /** Whether the record is over the field or record size limit (then only its first fields are kept). */
+    boolean overLimit() {
+      return longField > 0 || recordLength > limits.recordChars();
     }
 
     /** Trims and unquotes, once the record is complete. */

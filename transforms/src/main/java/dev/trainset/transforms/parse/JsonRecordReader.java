@@ -1,12 +1,15 @@
 package dev.trainset.transforms.parse;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import java.io.FilterReader;
 import java.io.IOException;
 import java.io.PushbackReader;
 import java.io.Reader;
@@ -15,10 +18,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads JSON records with Jackson's streaming parser (its default read constraints stay on: nesting depth, string and
- * number lengths). Three layouts:
+ * Reads JSON records with Jackson's streaming parser, within {@link ReadLimits}: nesting depth, string and number
+ * lengths (Jackson's {@code StreamReadConstraints}) and characters per record. Three layouts:
  *
  * <ul>
  *   <li>JSON Lines: one object per line; a line that is not valid JSON, or not an object, is a bad record with its
@@ -33,16 +37,20 @@ import java.util.Map;
  * find the next record), and the exception says where.
  */
 public final class JsonRecordReader implements RecordReader<Map<String, Object>> {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory FACTORY = MAPPER.getFactory();
+  private static final Map<List<Integer>, ObjectMapper> MAPPERS = new ConcurrentHashMap<>();
 
+  private final ObjectMapper mapper;
+  private final ReadLimits limits;
   private final boolean lines;
-  private final BufferedReader lineReader;
+  private final LineReader lineReader;
+  private final RecordBound bound;
   private final JsonParser parser;
   private long position;
   private long lastPosition;
 
-  private JsonRecordReader(Reader reader, JsonSettings settings, long firstLine) throws IOException {
+  private JsonRecordReader(Reader reader, JsonSettings settings, long firstLine, ReadLimits limits) throws IOException {
+    this.limits = limits;
+    this.mapper = mapper(limits);
     this.position = firstLine - 1;
     PushbackReader in = new PushbackReader(Bom.skip(reader), 1);
     int c;
@@ -56,11 +64,13 @@ public final class JsonRecordReader implements RecordReader<Map<String, Object>>
     boolean document = c == '{' && settings.recordsPath() != null && !settings.linesOnly();
     this.lines = !array && !document;
     if (lines) {
-      this.lineReader = new BufferedReader(in, 1 << 16);
+      this.lineReader = new LineReader(in, limits.recordChars(), ReadLimits.KEPT_CHARS);
+      this.bound = null;
       this.parser = null;
     } else {
       this.lineReader = null;
-      this.parser = FACTORY.createParser(in);
+      this.bound = new RecordBound(in, limits.recordChars());
+      this.parser = mapper.getFactory().createParser(bound);
       if (array) {
         parser.nextToken(); // START_ARRAY
       } else {
@@ -70,12 +80,30 @@ public final class JsonRecordReader implements RecordReader<Map<String, Object>>
   }
 
   public static JsonRecordReader open(Reader reader, JsonSettings settings) throws IOException {
-    return new JsonRecordReader(reader, settings, 1);
+    return new JsonRecordReader(reader, settings, 1, ReadLimits.DEFAULTS);
   }
 
-  /** Opens JSON Lines that start at line {@code firstLine} of their file. */
-  public static JsonRecordReader open(Reader reader, JsonSettings settings, long firstLine) throws IOException {
-    return new JsonRecordReader(reader, settings, firstLine);
+  /** Opens JSON (Lines that start at line {@code firstLine} of their file). */
+  public static JsonRecordReader open(Reader reader, JsonSettings settings, long firstLine, ReadLimits limits)
+      throws IOException {
+    return new JsonRecordReader(reader, settings, firstLine, limits);
+  }
+
+  /** One mapper per set of JSON limits: a mapper is costly to make and safe to share. */
+  private static ObjectMapper mapper(ReadLimits limits) {
+    List<Integer> key = List.of(limits.jsonDepth(), limits.jsonStringChars(), limits.jsonNumberChars());
+    return MAPPERS.computeIfAbsent(
+        key,
+        k ->
+            new ObjectMapper(
+                JsonFactory.builder()
+                    .streamReadConstraints(
+                        StreamReadConstraints.builder()
+                            .maxNestingDepth(k.get(0))
+                            .maxStringLength(k.get(1))
+                            .maxNumberLength(k.get(2))
+                            .build())
+                    .build()));
   }
 
   @Override
@@ -135,11 +163,14 @@ public final class JsonRecordReader implements RecordReader<Map<String, Object>>
       if (text.isBlank()) {
         continue;
       }
+      if (lineReader.tooLong()) {
+        return SourceRecord.bad(position, text, limits.tooLong("this line", lineReader.length()));
+      }
       JsonNode node;
       try {
-        node = MAPPER.readTree(text);
+        node = mapper.readTree(text);
       } catch (JsonProcessingException e) {
-        return SourceRecord.bad(position, text, "invalid JSON: " + e.getOriginalMessage());
+        return SourceRecord.bad(position, text, "invalid JSON: " + reason(e));
       }
       if (!node.isObject()) {
         return SourceRecord.bad(position, text, "expected a JSON object, found " + node.getNodeType());
@@ -156,16 +187,64 @@ public final class JsonRecordReader implements RecordReader<Map<String, Object>>
         return null;
       }
       position++;
-      JsonNode node = MAPPER.readTree(parser);
+      bound.startRecord();
+      JsonNode node = mapper.readTree(parser);
       if (!node.isObject()) {
         return SourceRecord.bad(position, node.toString(), "expected a JSON object, found " + node.getNodeType());
       }
       return SourceRecord.ok(position, flatten(node));
     } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation() != null ? e.getLocation() : parser.currentLocation();
       throw new IOException(
-          "invalid JSON in record " + position + " at line " + e.getLocation().getLineNr()
-              + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage() + "; the rest of the file was not read",
+          "invalid JSON in record " + position + " at line " + at.getLineNr() + ", column " + at.getColumnNr() + ": "
+              + reason(e) + "; the rest of the file was not read",
           e);
+    }
+  }
+
+  /** Jackson's message, naming the {@code input.limits} key when a read constraint was exceeded. */
+  private static String reason(JsonProcessingException e) {
+    String msg = e.getOriginalMessage();
+    if (!(e instanceof StreamConstraintsException)) {
+      return msg;
+    }
+    String lower = msg.toLowerCase(java.util.Locale.ROOT);
+    String key = lower.contains("depth") ? "jsonDepth" : lower.contains("number") ? "jsonNumberChars" : "jsonStringChars";
+    return msg.replaceFirst(", from `StreamReadConstraints[^`]*`", "") + " (input.limits." + key + ")";
+  }
+
+  /** Counts the characters of the current array element, and stops reading once it is longer than the limit. */
+  private final class RecordBound extends FilterReader {
+    private final long max;
+    private long read;
+
+    RecordBound(Reader in, long max) {
+      super(in);
+      this.max = max;
+    }
+
+    void startRecord() {
+      read = 0;
+    }
+
+    @Override
+    public int read() throws IOException {
+      char[] one = new char[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0];
+    }
+
+    @Override
+    public int read(char[] cbuf, int off, int len) throws IOException {
+      int n = super.read(cbuf, off, len);
+      if (n > 0) {
+        read += n;
+        if (read > max) {
+          throw new IOException(
+              "record " + position + " is longer than input.limits.recordChars (" + max
+                  + " characters); the rest of the file was not read");
+        }
+      }
+      return n;
     }
   }
 

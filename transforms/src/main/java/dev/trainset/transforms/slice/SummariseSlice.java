@@ -95,7 +95,7 @@ public final class SummariseSlice {
   public SliceSummary summarise(FileSlice slice, Progress progress) throws IOException {
     boolean count = !slice.isWhole();
     int quote = spec.format().quoteByte();
-    try (SliceInput in = SliceInput.open(slice, count, quote, spec.format().maxInflation())) {
+    try (SliceInput in = SliceInput.open(slice, count, quote, spec.format().limits().inflation())) {
       if (!spec.parses()) {
         drain(in);
         return new SliceSummary(slice.index(), in.firstByte(), in.lineBreaks(), in.quotes(), 0, 0, null, null, false, null, null, null, null);

@@ -140,7 +140,7 @@ public final class WriteSlice {
     void read() throws IOException {
       RowSplitter.ForSlice splitter = spec.splitter().forSlice(slice.index());
       int[] duplicates = spec.duplicates() == null ? null : spec.duplicates().get(slice.index());
-      try (SliceInput in = SliceInput.open(slice, false, -1, spec.format().maxInflation())) {
+      try (SliceInput in = SliceInput.open(slice, false, -1, spec.format().limits().inflation())) {
         RecordSource r;
         try {
           r = spec.format().open(slice, in, spec.schema());

@@ -171,7 +171,7 @@ public class CsvFieldReaderTest {
 
   @Test
   public void givenSliceAfterTheHeader_numbersLinesFromItsFirstLine_withTheFileColumns() throws IOException {
-    try (CsvFieldReader r = CsvFieldReader.openSlice(new StringReader("7,8\n9,10\n"), COMMA, List.of("a", "b"), 41)) {
+    try (CsvFieldReader r = CsvFieldReader.openSlice(new StringReader("7,8\n9,10\n"), COMMA, List.of("a", "b"), 41, ReadLimits.DEFAULTS)) {
       assertEquals(List.of("a", "b"), r.columns());
       List<Rec> recs = drain(r);
       assertEquals(41, recs.get(0).line());

@@ -9,6 +9,7 @@ import dev.trainset.transforms.parse.ArffReader;
 import dev.trainset.transforms.parse.BadValue;
 import dev.trainset.transforms.parse.KindCounter;
 import dev.trainset.transforms.parse.SourceRecord;
+import dev.trainset.transforms.parse.ReadLimits;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.parse.TypedRow;
 import dev.trainset.transforms.parse.Values;
@@ -23,29 +24,29 @@ public final class ArffFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
 
   private final TextEncoding encoding;
-  private final long maxInflation;
+  private final ReadLimits limits;
 
-  private ArffFormat(TextEncoding encoding, long maxInflation) {
+  private ArffFormat(TextEncoding encoding, ReadLimits limits) {
     this.encoding = encoding;
-    this.maxInflation = maxInflation;
+    this.limits = limits;
   }
 
   public static ArffFormat of() {
-    return new ArffFormat(TextEncoding.UTF_8, DEFAULT_INFLATION);
+    return new ArffFormat(TextEncoding.UTF_8, ReadLimits.DEFAULTS);
   }
 
   public static ArffFormat of(TextEncoding encoding) {
-    return new ArffFormat(encoding, DEFAULT_INFLATION);
+    return new ArffFormat(encoding, ReadLimits.DEFAULTS);
   }
 
   @Override
-  public long maxInflation() {
-    return maxInflation;
+  public ReadLimits limits() {
+    return limits;
   }
 
   @Override
-  public ArffFormat withMaxInflation(long max) {
-    return new ArffFormat(encoding, max);
+  public ArffFormat withLimits(ReadLimits limits) {
+    return new ArffFormat(encoding, limits);
   }
 
   @Override
@@ -65,14 +66,14 @@ public final class ArffFormat implements FileFormat {
 
   @Override
   public TableSchema declaredSchema(String source, Reader reader) throws IOException {
-    try (ArffReader r = ArffReader.open(reader)) {
+    try (ArffReader r = ArffReader.open(reader, limits)) {
       return r.schema();
     }
   }
 
   @Override
   public RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException {
-    ArffReader r = ArffReader.open(encoding.reader(bytes, slice.path(), bytes.firstByte()));
+    ArffReader r = ArffReader.open(encoding.reader(bytes, slice.path(), bytes.firstByte()), limits);
     int[] mapping = null;
     if (schema != null) {
       List<String> names = r.schema().names();

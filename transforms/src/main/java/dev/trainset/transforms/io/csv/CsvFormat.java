@@ -9,6 +9,7 @@ import dev.trainset.transforms.parse.BadValue;
 import dev.trainset.transforms.parse.CsvFieldReader;
 import dev.trainset.transforms.parse.CsvSettings;
 import dev.trainset.transforms.parse.KindCounter;
+import dev.trainset.transforms.parse.ReadLimits;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.parse.TextTyper;
 import dev.trainset.transforms.parse.TypedRow;
@@ -22,33 +23,33 @@ public final class CsvFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
   private final CsvSettings settings;
   private final TextEncoding encoding;
-  private final long maxInflation;
+  private final ReadLimits limits;
 
-  private CsvFormat(CsvSettings settings, TextEncoding encoding, long maxInflation) {
+  private CsvFormat(CsvSettings settings, TextEncoding encoding, ReadLimits limits) {
     if (settings.delimiter() == null) {
       throw new IllegalArgumentException("CsvFormat needs a resolved delimiter; sniff it first");
     }
     this.settings = settings;
     this.encoding = encoding;
-    this.maxInflation = maxInflation;
+    this.limits = limits;
   }
 
   public static CsvFormat of(CsvSettings settings) {
-    return new CsvFormat(settings, TextEncoding.UTF_8, DEFAULT_INFLATION);
+    return new CsvFormat(settings, TextEncoding.UTF_8, ReadLimits.DEFAULTS);
   }
 
   public static CsvFormat of(CsvSettings settings, TextEncoding encoding) {
-    return new CsvFormat(settings, encoding, DEFAULT_INFLATION);
+    return new CsvFormat(settings, encoding, ReadLimits.DEFAULTS);
   }
 
   @Override
-  public long maxInflation() {
-    return maxInflation;
+  public ReadLimits limits() {
+    return limits;
   }
 
   @Override
-  public CsvFormat withMaxInflation(long max) {
-    return new CsvFormat(settings, encoding, max);
+  public CsvFormat withLimits(ReadLimits limits) {
+    return new CsvFormat(settings, encoding, limits);
   }
 
   @Override
@@ -86,9 +87,9 @@ public final class CsvFormat implements FileFormat {
     CsvFieldReader reader;
     long firstLine = Math.max(1, slice.firstLine());
     if (slice.isFirstOfFile()) {
-      reader = CsvFieldReader.open(text, settings);
+      reader = CsvFieldReader.open(text, settings, limits);
     } else {
-      reader = CsvFieldReader.openSlice(text, settings, header(slice.path()), firstLine);
+      reader = CsvFieldReader.openSlice(text, settings, header(slice.path()), firstLine, limits);
     }
     int[] mapping = null;
     if (schema != null) {
@@ -107,8 +108,8 @@ public final class CsvFormat implements FileFormat {
 
   /** The column names of a file, from its first record (a header, or as many {@code cN} as it has fields). */
   private List<String> header(String path) throws IOException {
-    try (SliceInput in = SliceInput.open(FileSlice.whole(0, path), false, -1, maxInflation);
-        CsvFieldReader r = CsvFieldReader.open(encoding.reader(in, path, 0), settings)) {
+    try (SliceInput in = SliceInput.open(FileSlice.whole(0, path), false, -1, limits.inflation());
+        CsvFieldReader r = CsvFieldReader.open(encoding.reader(in, path, 0), settings, limits)) {
       return r.columns();
     }
   }

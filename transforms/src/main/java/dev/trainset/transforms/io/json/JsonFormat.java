@@ -11,6 +11,7 @@ import dev.trainset.transforms.parse.JsonSettings;
 import dev.trainset.transforms.parse.JsonText;
 import dev.trainset.transforms.parse.KindCounter;
 import dev.trainset.transforms.parse.SourceRecord;
+import dev.trainset.transforms.parse.ReadLimits;
 import dev.trainset.transforms.parse.TableSchema;
 import dev.trainset.transforms.parse.TypedRow;
 import dev.trainset.transforms.parse.Values;
@@ -27,30 +28,30 @@ public final class JsonFormat implements FileFormat {
   private static final long serialVersionUID = 2L;
   private final JsonSettings settings;
   private final TextEncoding encoding;
-  private final long maxInflation;
+  private final ReadLimits limits;
 
-  private JsonFormat(JsonSettings settings, TextEncoding encoding, long maxInflation) {
+  private JsonFormat(JsonSettings settings, TextEncoding encoding, ReadLimits limits) {
     this.settings = settings;
     this.encoding = encoding;
-    this.maxInflation = maxInflation;
+    this.limits = limits;
   }
 
   public static JsonFormat of(JsonSettings settings) {
-    return new JsonFormat(settings, TextEncoding.UTF_8, DEFAULT_INFLATION);
+    return new JsonFormat(settings, TextEncoding.UTF_8, ReadLimits.DEFAULTS);
   }
 
   public static JsonFormat of(JsonSettings settings, TextEncoding encoding) {
-    return new JsonFormat(settings, encoding, DEFAULT_INFLATION);
+    return new JsonFormat(settings, encoding, ReadLimits.DEFAULTS);
   }
 
   @Override
-  public long maxInflation() {
-    return maxInflation;
+  public ReadLimits limits() {
+    return limits;
   }
 
   @Override
-  public JsonFormat withMaxInflation(long max) {
-    return new JsonFormat(settings, encoding, max);
+  public JsonFormat withLimits(ReadLimits limits) {
+    return new JsonFormat(settings, encoding, limits);
   }
 
   @Override
@@ -78,7 +79,7 @@ public final class JsonFormat implements FileFormat {
   public RecordSource open(FileSlice slice, SliceInput bytes, TableSchema schema) throws IOException {
     JsonRecordReader r =
         JsonRecordReader.open(
-            encoding.reader(bytes, slice.path(), bytes.firstByte()), settings, Math.max(1, slice.firstLine()));
+            encoding.reader(bytes, slice.path(), bytes.firstByte()), settings, Math.max(1, slice.firstLine()), limits);
     return new Records(r, schema);
   }
 
