@@ -86,6 +86,11 @@ final class ObjectStores {
 
   /** s3proxy with a filesystem backend in {@code dataDir}; each of {@code buckets} is created (a folder there). */
   static Server startS3(Path dataDir, String... buckets) throws Exception {
+    return startS3(dataDir, freePort(), buckets);
+  }
+
+  /** As {@link #startS3(Path, String...)} on a given port: a server restarted where the old one was. */
+  static Server startS3(Path dataDir, int port, String... buckets) throws Exception {
     Path cp = WORK.resolve("s3proxy-classpath.txt");
     if (!Files.isRegularFile(cp) || Files.size(cp) == 0) {
       Files.createDirectories(WORK);
@@ -95,7 +100,6 @@ final class ObjectStores {
     for (String b : buckets) {
       Files.createDirectories(dataDir.resolve(b));
     }
-    int port = freePort();
     Path props = dataDir.resolveSibling(dataDir.getFileName() + "-s3proxy.properties");
     Files.writeString(
         props,

@@ -143,12 +143,21 @@ public final class BatchIngest {
             fileFormat, planned.schema().schema(), planned.preparation(), planned.roles(), planned.classes(), planned.splitter(),
             new RowWriters(cfg.output().formats(), cfg.output().compression(), cfg.output().rowGroupBytes(), cfg.output().textGzip()),
             out.path(temp), planned.splitter().splits().size() > 1, planned.duplicates());
-    BatchResult result = write(planned, spec, options, out, runId, settings);
-    return Finish.run(
-        new Finish.Run(
-            cfg, plan.files(), format, runId, started, settings.version(), options == null ? "launcher" : options.getRunner().getSimpleName(),
-            temp),
-        planned, result, out);
+    BatchResult result;
+    try {
+      result = write(planned, spec, options, out, runId, settings);
+    } catch (RuntimeException e) {
+      throw OutputFailure.of(e, out, temp, false);
+    }
+    try {
+      return Finish.run(
+          new Finish.Run(
+              cfg, plan.files(), format, runId, started, settings.version(), options == null ? "launcher" : options.getRunner().getSimpleName(),
+              temp),
+          planned, result, out);
+    } catch (RuntimeException e) {
+      throw OutputFailure.of(e, out, temp, true);
+    }
   }
 
   /** What a run would do, found without writing its output: the schema, the preparation and the split plan. */

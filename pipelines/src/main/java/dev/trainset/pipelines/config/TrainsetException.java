@@ -13,6 +13,8 @@ public class TrainsetException extends RuntimeException {
   public static final int INTERNAL = 1;
   /** The training job failed, stopped or was canceled. */
   public static final int TRAINING = 4;
+  /** The output could not be written mid-run (a full disk, a storage server that failed): worth a retry. */
+  public static final int OUTPUT = 5;
 
   private final int exitCode;
 

@@ -5,6 +5,7 @@ import dev.trainset.pipelines.batch.Jobs;
 import dev.trainset.pipelines.batch.Manifest;
 import dev.trainset.pipelines.batch.MlTable;
 import dev.trainset.pipelines.batch.OutputDir;
+import dev.trainset.pipelines.batch.OutputFailure;
 import dev.trainset.pipelines.batch.OutputLock;
 import dev.trainset.pipelines.batch.ResultFile;
 import dev.trainset.pipelines.config.TrainsetException;
@@ -338,7 +339,11 @@ public final class Export {
           .apply("Collect", Combine.globally(new CollectFn()))
           .setCoder(ConvertFiles.resultCoder())
           .apply("WriteResult", ResultFile.to(ConvertFiles.Converted.class, dst.path(result)));
-      Jobs.runToCompletion(p, "export");
+      try {
+        Jobs.runToCompletion(p, "export");
+      } catch (RuntimeException e) {
+        throw OutputFailure.of(e, dst, temp, false);
+      }
       ConvertFiles.Converted converted;
       try {
         converted = ResultFile.read(ConvertFiles.Converted.class, dst.read(result));
