@@ -3,6 +3,8 @@
 # Maven artifacts, for runner-configs/flink-cluster.yaml. Prints "flink up" once the TaskManager has registered.
 #
 #   runner-configs/flink-cluster/start-local-cluster.sh [STATE_DIR]      (default /tmp/trainset-flink)
+#   runner-configs/flink-cluster/start-local-cluster.sh STATE_DIR taskmanager   (another TaskManager for the running
+#                                                                              cluster, e.g. after one was killed)
 #   runner-configs/flink-cluster/stop-local-cluster.sh  [STATE_DIR]
 #
 # Environment: FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_BLOB_PORT (16124).
@@ -10,9 +12,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 state="${1:-/tmp/trainset-flink}"
+only="${2:-}"
 rest="${FLINK_REST_PORT:-18081}"; rpc="${FLINK_RPC_PORT:-16123}"; blob="${FLINK_BLOB_PORT:-16124}"
 mkdir -p "$state/conf" "$state/log" "$state/tmp"
-if [[ -f "$state/jm.pid" ]] && kill -0 "$(cat "$state/jm.pid")" 2>/dev/null; then
+if [[ "$only" == taskmanager ]]; then
+  [[ -f "$state/jm.pid" ]] && kill -0 "$(cat "$state/jm.pid")" 2>/dev/null \
+    || { echo "no cluster is running from $state to add a TaskManager to" >&2; exit 1; }
+elif [[ -f "$state/jm.pid" ]] && kill -0 "$(cat "$state/jm.pid")" 2>/dev/null; then
   echo "a cluster is already running from $state (JobManager PID $(cat "$state/jm.pid"))" >&2; exit 1
 fi
 
@@ -58,19 +64,23 @@ mapfile -t JM < <(bju GET_JM_RESOURCE_PARAMS)
 mapfile -t TM < <(bju GET_TM_RESOURCE_PARAMS)
 [[ ${#TM[@]} -ge 2 ]] || { echo "could not compute Flink memory settings (BashJavaUtils)" >&2; exit 1; }
 
+if [[ "$only" != taskmanager ]]; then
+  # shellcheck disable=SC2086
+  nohup java ${JM[0]} $opens $log4j -Dlog.file="$state/log/jm.log" -cp "$cp_" \
+    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$state/conf" --executionMode cluster ${JM[1]} \
+    > "$state/log/jm.out" 2>&1 &
+  echo $! > "$state/jm.pid"
+fi
+tmlog="$state/log/tm-$(date +%s%N).log"
 # shellcheck disable=SC2086
-nohup java ${JM[0]} $opens $log4j -Dlog.file="$state/log/jm.log" -cp "$cp_" \
-  org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$state/conf" --executionMode cluster ${JM[1]} \
-  > "$state/log/jm.out" 2>&1 &
-echo $! > "$state/jm.pid"
-# shellcheck disable=SC2086
-nohup java ${TM[0]} $opens $log4j -Dlog.file="$state/log/tm.log" -cp "$cp_" \
+nohup java ${TM[0]} $opens $log4j -Dlog.file="$tmlog" -cp "$cp_" \
   org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$state/conf" ${TM[1]} \
-  > "$state/log/tm.out" 2>&1 &
+  > "$tmlog.out" 2>&1 &
 echo $! > "$state/tm.pid"
 
+# Up once this TaskManager has registered with the JobManager's resource manager.
 for _ in $(seq 1 240); do
-  if curl -sf "http://127.0.0.1:$rest/taskmanagers" | grep -q '"id"'; then echo "flink up"; exit 0; fi
+  if grep -q "Successful registration at resource manager" "$tmlog" 2>/dev/null; then echo "flink up"; exit 0; fi
   sleep 0.5
 done
 echo "flink did not come up within 120 s; see $state/log/" >&2

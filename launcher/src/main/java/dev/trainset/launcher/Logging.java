@@ -21,6 +21,9 @@ final class Logging {
     // shutdown hooks at exit: none of it actionable. A failing job still fails the run with its cause.
     setDefault("org.slf4j.simpleLogger.log.org.apache.flink", verbose ? "info" : "error");
     setDefault("org.slf4j.simpleLogger.log.org.apache.pekko.actor.CoordinatedShutdown", verbose ? "info" : "error");
+    // Beam's Flink runner logs a failed job's whole stack trace at ERROR before rethrowing it; the run's one error
+    // line gives the cause (a TaskManager lost mid-run printed some 90 lines of trace).
+    setDefault("org.slf4j.simpleLogger.log.org.apache.beam.runners.flink.FlinkRunner", verbose ? "info" : "off");
     // The Azure SDK logs each failure it throws at ERROR; trainset reports it as its one error line.
     setDefault("org.slf4j.simpleLogger.log.com.azure", verbose ? "info" : "off");
   }

@@ -42,7 +42,7 @@ public class FlinkClusterIT {
   private static Thread stopHook;
 
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
-  @Rule public final Timeout timeout = Timeout.seconds(300);
+  @Rule public final Timeout timeout = Timeout.seconds(480);
 
   @ClassRule public static final TemporaryFolder SERVERS = new TemporaryFolder();
   private static final String BUCKET = "trainset-flink-it";
@@ -157,6 +157,92 @@ public class FlinkClusterIT {
     }
     assertEquals(299, total);
     assertEquals("the same files, byte for byte", digests(d, direct), digests(m, cluster));
+  }
+
+  /** Starts another TaskManager for the running cluster (after one was killed), with the same credentials. */
+  private static void startTaskManager() throws Exception {
+    ProcessBuilder start =
+        new ProcessBuilder(
+                PROJECT.resolve("runner-configs/flink-cluster/start-local-cluster.sh").toString(), STATE.toString(), "taskmanager")
+            .redirectErrorStream(true);
+    start.environment().putAll(ObjectStores.credentials());
+    Process p = start.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue("TaskManager start timed out", p.waitFor(180, TimeUnit.SECONDS));
+    assertEquals("start-local-cluster.sh taskmanager failed:\n" + out, 0, p.exitValue());
+  }
+
+  private static String jobState(String name) throws Exception {
+    String state = null;
+    for (JsonNode j : jobs()) {
+      if (j.get("name").asText().equals(name)) {
+        state = j.get("state").asText();
+      }
+    }
+    return state;
+  }
+
+  @Test
+  public void theTaskManagerKilledDuringTheWritingPass_neverGivesSuccessWithMissingRows_andTheSameRunIdCompletesExactly()
+      throws Exception {
+    File in = tmp.newFile("big.csv");
+    try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(in.toPath(), StandardCharsets.UTF_8)) {
+      w.write("id,a,b,label\n");
+      for (int i = 0; i < 1_500_000; i++) {
+        w.write(i + "," + (i % 997) * 0.5 + "," + (i * 7919L % 10007) + "," + (i % 3 == 0 ? "Normal" : "Abnormal") + "\n");
+      }
+    }
+    File out = new File(tmp.getRoot(), "out");
+    List<String> args =
+        List.of(
+            "run", "--input", in.toString(), "--output", out.toString(), "--run-id", "it-tm-kill",
+            "--set", "label.column=label", "--set", "split.method=stratified",
+            "--runner-config", PROJECT.resolve("runner-configs/flink-cluster.yaml").toString(),
+            "--filesToStage=" + System.getProperty("trainset.jar"));
+    StringBuilder firstOut = new StringBuilder();
+    java.util.concurrent.CompletableFuture<Integer> first =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> cli(args, firstOut));
+    long deadline = System.currentTimeMillis() + 180_000;
+    while (!"RUNNING".equals(jobState("trainset-ingest-it-tm-kill")) && !first.isDone() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals("the writing job was running when its TaskManager was killed", "RUNNING", jobState("trainset-ingest-it-tm-kill"));
+    Thread.sleep(1_000);
+    long tm = Long.parseLong(java.nio.file.Files.readString(STATE.resolve("tm.pid")).trim());
+    new ProcessBuilder("kill", "-9", String.valueOf(tm)).inheritIO().start().waitFor();
+    startTaskManager(); // the cluster gets a TaskManager back, as a supervisor would give it
+
+    int code = first.get(240, TimeUnit.SECONDS);
+    JsonNode result = null;
+    for (String line : firstOut.toString().split("\n")) {
+      if (line.startsWith("TRAINSET_RESULT ")) {
+        result = JSON.readTree(line.substring("TRAINSET_RESULT ".length()));
+      }
+    }
+    if (code == 0) {
+      // Flink restarted the job on the new TaskManager: then the output must be whole.
+      assertEquals("succeeded", result.get("status").asText());
+    } else {
+      // The job failed: one clear result, no _SUCCESS, and a retry with the same run id completes.
+      assertEquals(firstOut.toString(), "failed", result.get("status").asText());
+      assertEquals(code, result.get("exitCode").asInt());
+      assertTrue(result.toString(), result.get("error").asText().startsWith("the ingest job "));
+      assertTrue(!new File(out, "_SUCCESS").exists());
+      StringBuilder retryOut = new StringBuilder();
+      assertEquals(retryOut.toString(), 0, cli(args, retryOut));
+    }
+    JsonNode m = JSON.readTree(new File(out, "manifest.json"));
+    assertTrue(new File(out, "_SUCCESS").exists());
+    assertEquals("{\"read\":1500000,\"written\":1500000,\"rejected\":0}", m.get("counts").toString());
+    assertEquals("{\"train\":1200000,\"validation\":150000,\"test\":150000}", m.at("/split/totals").toString());
+    // Every row once: as many rows in the Parquet files of the three splits as distinct ids, and as many as were read.
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.ResultSet rs = c.createStatement().executeQuery(
+            "SELECT count(*), count(DISTINCT id) FROM read_parquet('" + out + "/*/parquet/*.parquet')")) {
+      assertTrue(rs.next());
+      assertEquals(1_500_000, rs.getLong(1));
+      assertEquals(1_500_000, rs.getLong(2));
+    }
   }
 
   /** Every file a manifest lists, by its path in the output folder, with its sha256. */
