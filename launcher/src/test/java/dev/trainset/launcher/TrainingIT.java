@@ -313,4 +313,129 @@ public class TrainingIT {
     assertThat(again.stderr(), containsString("exists already (an earlier attempt); following it, not starting another"));
     assertEquals(1, azureml.requests("PUT").size());
   }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Secrets (issue 14): one test with every secret set at once (the S3 secret key, the Azure storage key, the managed
+  // identity's header secret, and the bearer token the identity hands out), scanning every line, result line, error
+  // and written object of verbose runs that ingest and train on both clouds, succeeding and refused.
+
+  private static final List<String> SECRETS =
+      List.of(ObjectStores.S3_SECRET_KEY, ObjectStores.AZURE_KEY, ObjectStores.AZURE_KEY.substring(0, 20),
+          AzureMlStandIn.IDENTITY_SECRET, AzureMlStandIn.TOKEN);
+
+  private static void assertNoSecret(String where, String text) {
+    for (String secret : SECRETS) {
+      assertThat(where + " holds a secret", text, not(containsString(secret)));
+    }
+  }
+
+  /** Every object under {@code prefix} of the S3 bucket, as text. */
+  private static Map<String, String> s3Texts(String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    try (var client = ObjectStores.s3(s3.port)) {
+      for (var o : client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
+        if (!o.key().endsWith("/")) {
+          out.put(o.key(), new String(client.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> azureTexts(String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    var blobs = ObjectStores.container(azurite.port, CONTAINER);
+    for (var b : blobs.listBlobs(new com.azure.storage.blob.models.ListBlobsOptions().setPrefix(prefix), null)) {
+      out.put(b.getName(), new String(blobs.getBlobClient(b.getName()).downloadContent().toBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+    return out;
+  }
+
+  @Test
+  public void everySecretSetAtOnce_verboseIngestAndTrainOnBothClouds_succeedingAndRefused_noSecretInAnyLineOrObject() throws Exception {
+    Assume.assumeTrue("Azurite needs Node.js and npm, which this machine lacks", azurite != null);
+    Map<String, String> env = new HashMap<>(ObjectStores.credentials());
+    env.put("IDENTITY_ENDPOINT", azureml.identityEndpoint());
+    env.put("IDENTITY_HEADER", AzureMlStandIn.IDENTITY_SECRET);
+    List<String> jvm = List.of("-Djavax.net.ssl.trustStore=" + certs.resolve("trust.p12"), "-Djavax.net.ssl.trustStorePassword=changeit",
+        "-Djavax.net.ssl.trustStoreType=PKCS12");
+
+    // S3 and SageMaker: one run file ingests into S3 and trains, with --verbose.
+    List<String> sm = new java.util.ArrayList<>(List.of(
+        "run", "--config", "runner-configs/examples/train-sagemaker.yaml", "--output", "s3://" + BUCKET + "/secrets/sm/",
+        "--run-id", "it-secrets-sm", "--train.sagemaker.outputPath=s3://" + BUCKET + "/models/secrets/",
+        "--train.sagemaker.endpoint=" + sagemaker.endpoint(), "--train.pollSeconds=0.05", "--storage.s3.endpoint=" + s3Endpoint(),
+        "--verbose"));
+    ObjectStores.Cli ok = ObjectStores.trainset(env, jvm, sm);
+    assertEquals(ok.all(), 0, ok.code());
+    assertEquals("succeeded", result(ok).get("status").asText());
+    assertEquals("completed", result(ok).at("/training/status").asText());
+    assertNoSecret("the verbose S3 + SageMaker run's stdout, stderr and result line", ok.all());
+    Map<String, String> written = s3Texts("secrets/sm/");
+    assertTrue(written.keySet().toString(), written.containsKey("secrets/sm/manifest.json") && written.containsKey("secrets/sm/report.html"));
+    written.forEach(TrainingIT::assertNoSecret);
+    for (SageMakerStandIn.Request q : sagemaker.requests("CreateTrainingJob")) {
+      assertNoSecret("a CreateTrainingJob body", q.body().toString());
+    }
+
+    // Refused: the real secret with an access key id the store does not know; SageMaker refusing a role.
+    Map<String, String> unknownKey = new HashMap<>(env);
+    unknownKey.put("AWS_ACCESS_KEY_ID", "trainset-it-unknown-key");
+    List<String> denied = new java.util.ArrayList<>(sm);
+    denied.set(denied.indexOf("it-secrets-sm"), "it-secrets-sm-denied");
+    denied.set(denied.indexOf("s3://" + BUCKET + "/secrets/sm/"), "s3://" + BUCKET + "/secrets/sm-denied/");
+    ObjectStores.Cli refused = ObjectStores.trainset(unknownKey, jvm, denied);
+    assertEquals(refused.all(), 2, refused.code());
+    assertEquals("failed", result(refused).get("status").asText());
+    assertNoSecret("a refused verbose S3 run", refused.all());
+    List<String> badRole = new java.util.ArrayList<>(sm);
+    badRole.set(badRole.indexOf("it-secrets-sm"), "it-secrets-sm-role");
+    badRole.set(badRole.indexOf("s3://" + BUCKET + "/secrets/sm/"), "s3://" + BUCKET + "/secrets/sm-role/");
+    badRole.add("--train.sagemaker.roleArn=SageMakerRole");
+    ObjectStores.Cli roleRefused = ObjectStores.trainset(env, jvm, badRole);
+    assertEquals(roleRefused.all(), 2, roleRefused.code());
+    assertThat(roleRefused.stderr(), containsString("refused the training job trainset-it-secrets-sm-role-"));
+    assertNoSecret("a verbose run whose training SageMaker refused", roleRefused.all());
+
+    // Azure storage and Azure ML (managed identity): the same, with --verbose.
+    String azure = "--storage.azure.endpoint=" + ObjectStores.azureEndpoint(azurite.port);
+    List<String> az = new java.util.ArrayList<>(List.of(
+        "run", "--config", "runner-configs/examples/train-azureml.yaml",
+        "--output", "wasbs://" + CONTAINER + "@devstoreaccount1.blob.core.windows.net/secrets/aml/", "--run-id", "it-secrets-aml",
+        "--train.azureml.endpoint=" + azureml.endpoint(), "--train.azureml.resourceGroup=rg", "--train.azureml.workspace=ws-trainset",
+        "--train.azureml.computeId=/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws-trainset/computes/cpu-cluster",
+        "--train.pollSeconds=0.05", azure, "--verbose"));
+    ObjectStores.Cli azOk = ObjectStores.trainset(env, jvm, az);
+    assertEquals(azOk.all(), 0, azOk.code());
+    assertEquals("succeeded", result(azOk).get("status").asText());
+    assertEquals("completed", result(azOk).at("/training/status").asText());
+    assertNoSecret("the verbose Azure + Azure ML run's stdout, stderr and result line", azOk.all());
+    Map<String, String> azWritten = azureTexts("secrets/aml/");
+    assertTrue(azWritten.keySet().toString(), azWritten.containsKey("secrets/aml/manifest.json"));
+    azWritten.forEach(TrainingIT::assertNoSecret);
+    for (AzureMlStandIn.Request q : azureml.requests("PUT")) {
+      assertNoSecret("an Azure ML job body", q.body().toString());
+    }
+
+    // Refused: with every secret in the environment, an output container Azurite does not have; and an identity
+    // endpoint that refuses the run's header (the storage key and S3 secret still set).
+    List<String> azDenied = new java.util.ArrayList<>(az);
+    azDenied.set(azDenied.indexOf("it-secrets-aml"), "it-secrets-aml-denied");
+    azDenied.set(azDenied.indexOf("wasbs://" + CONTAINER + "@devstoreaccount1.blob.core.windows.net/secrets/aml/"),
+        "wasbs://no-such-container@devstoreaccount1.blob.core.windows.net/secrets/aml/");
+    ObjectStores.Cli azRefused = ObjectStores.trainset(env, jvm, azDenied);
+    assertEquals(azRefused.all(), 2, azRefused.code());
+    assertEquals("failed", result(azRefused).get("status").asText());
+    assertNoSecret("a verbose run into a missing Azure container", azRefused.all());
+    Map<String, String> wrongIdentity = new HashMap<>(env);
+    wrongIdentity.put("IDENTITY_HEADER", "not-the-identity-secret");
+    List<String> identityDenied = new java.util.ArrayList<>(az);
+    identityDenied.set(identityDenied.indexOf("it-secrets-aml"), "it-secrets-aml-identity");
+    identityDenied.set(identityDenied.indexOf("wasbs://" + CONTAINER + "@devstoreaccount1.blob.core.windows.net/secrets/aml/"),
+        "wasbs://" + CONTAINER + "@devstoreaccount1.blob.core.windows.net/secrets/aml-identity/");
+    ObjectStores.Cli identityRefused = ObjectStores.trainset(wrongIdentity, jvm, identityDenied);
+    assertEquals(identityRefused.all(), 2, identityRefused.code());
+    assertThat(identityRefused.stderr(), containsString("no Azure credentials for Azure ML at " + azureml.endpoint()));
+    assertNoSecret("a verbose run whose Azure ML identity was refused", identityRefused.all());
+  }
 }
