@@ -61,6 +61,9 @@ final class StrictReader extends Reader {
   }
 
   private int decode(char[] cbuf, int off, int len) throws IOException {
+    if (flushed) {
+      return -1; // the end stays the end: a decoder cannot decode after its flush (IllegalStateException)
+    }
     CharBuffer out = CharBuffer.wrap(cbuf, off, len);
     while (true) {
       CoderResult r = decoder.decode(bytes, out, eof);

@@ -69,4 +69,17 @@ public class TextEncodingTest {
     assertEquals(TextEncoding.UTF_8, TextEncoding.named("UTF8"));
     assertNull(TextEncoding.named("ebcdic"));
   }
+
+  @Test
+  public void readingOnAtTheEnd_keepsSayingEnd_forEveryEncoding() throws Exception {
+    // Found by fuzzing: a read after the end asked the decoder to decode after its flush (IllegalStateException).
+    for (TextEncoding e : TextEncoding.values()) {
+      Reader r = e.reader(new ByteArrayInputStream("ab".getBytes(e.charset())), "x", 0);
+      char[] buf = new char[8];
+      assertEquals(e.name(), 2, r.read(buf, 0, 8));
+      assertEquals(e.name(), -1, r.read(buf, 0, 8));
+      assertEquals(e.name(), -1, r.read(buf, 0, 8));
+      assertEquals(e.name(), -1, r.read());
+    }
+  }
 }
