@@ -19,13 +19,42 @@ public class TrainsetException extends RuntimeException {
   private final int exitCode;
 
   public TrainsetException(int exitCode, String message) {
-    super(message);
+    super(oneLine(message));
     this.exitCode = exitCode;
   }
 
   public TrainsetException(int exitCode, String message, Throwable cause) {
-    super(message, cause);
+    super(oneLine(message), cause);
     this.exitCode = exitCode;
+  }
+
+  /**
+   * The message as one line: control characters a message may quote from a config value or an input (a YAML value
+   * with line breaks, a file name) are escaped (as \\n, \\t, or a \\u escape), so the error stays the
+   * one line that names the key and what was expected.
+   */
+  static String oneLine(String message) {
+    if (message == null) {
+      return null;
+    }
+    StringBuilder b = null;
+    for (int i = 0; i < message.length(); i++) {
+      char c = message.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        if (b == null) {
+          b = new StringBuilder(message.length() + 16).append(message, 0, i);
+        }
+        switch (c) {
+          case '\n' -> b.append("\\n");
+          case '\r' -> b.append("\\r");
+          case '\t' -> b.append("\\t");
+          default -> b.append(String.format("\\u%04x", (int) c));
+        }
+      } else if (b != null) {
+        b.append(c);
+      }
+    }
+    return b == null ? message : b.toString();
   }
 
   public static TrainsetException config(String key, String problem) {

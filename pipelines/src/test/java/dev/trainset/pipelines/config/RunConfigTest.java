@@ -126,4 +126,12 @@ public class RunConfigTest {
             + " jsonNumberChars, jsonStringChars, recordChars)",
         error("input: {path: i, limits: {maxDepth: 3}}\noutput: {path: o}\n"));
   }
+
+  @Test
+  public void givenAValueWithLineBreaks_theErrorStaysOneLine() {
+    // Found by fuzzing (RunConfigFuzzTest): the error quoted the value with its line breaks, so it printed as several.
+    assertEquals(
+        "config key 'input': expected a mapping of keys, got 'a\\nb\\tc\\u001b'",
+        error("input: \"a\\nb\\tc\\e\"\noutput: {path: o}\n"));
+  }
 }

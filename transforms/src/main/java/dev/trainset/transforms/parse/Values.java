@@ -250,6 +250,9 @@ public final class Values {
 
   /** Renders a double the way a person writes it: no exponent for ordinary magnitudes, integral values without ".0". */
   public static String formatDouble(double d) {
+    if (!Double.isFinite(d)) {
+      return Double.toString(d); // a JSON number past double's range is Infinity (found by fuzzing: BigDecimal threw)
+    }
     if (d == Math.rint(d) && Math.abs(d) < 1e15) {
       return Long.toString((long) d);
     }

@@ -64,4 +64,14 @@ public class ValuesTest {
     assertEquals("1", Values.formatDouble(1.0));
     assertEquals("0.00001", Values.formatDouble(1e-5));
   }
+
+  @Test
+  public void aJsonNumberPastDoublesRange_inAStringColumn_becomesInfinityText_notAnException() {
+    // Found by fuzzing (JsonReaderFuzzTest): 111111e1111111111111555 parses to Infinity, and formatting it threw
+    // NumberFormatException from BigDecimal, failing the whole slice instead of typing the value.
+    assertEquals("Infinity", Values.formatDouble(Double.POSITIVE_INFINITY));
+    assertEquals("-Infinity", Values.formatDouble(Double.NEGATIVE_INFINITY));
+    ColumnSpec text = new ColumnSpec("a", ColumnType.STRING, false, true, null);
+    assertEquals("Infinity", Values.convert(Double.parseDouble("111111e1111111111111555"), text));
+  }
 }
