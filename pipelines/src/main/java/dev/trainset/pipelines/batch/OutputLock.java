@@ -40,6 +40,8 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 public final class OutputLock implements AutoCloseable {
   static final String FOLDER = OutputDir.WORK + "locks/";
   static final Duration HEARTBEAT = Duration.ofSeconds(20);
+  /** The heartbeat in use: {@link #HEARTBEAT}, shorter only in tests. */
+  static volatile Duration beatEvery = HEARTBEAT;
   static final Duration STALE = Duration.ofMinutes(3);
   private static final Duration POLL = Duration.ofSeconds(5);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -183,7 +185,7 @@ public final class OutputLock implements AutoCloseable {
   private void beat() {
     while (true) {
       try {
-        Thread.sleep(HEARTBEAT.toMillis());
+        Thread.sleep(beatEvery.toMillis());
         write();
       } catch (InterruptedException e) {
         return;

@@ -18,6 +18,11 @@ import org.junit.rules.TemporaryFolder;
 public class OutputLockTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
+  /** A lock object's number: {@code <millis>-<hex>-<number>.json}. */
+  private static int seq(String name) {
+    return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1, name.length() - ".json".length()));
+  }
+
   private File locks(OutputDir out) {
     return new File(out.path(OutputLock.FOLDER));
   }
@@ -75,6 +80,32 @@ public class OutputLockTest {
     Files.writeString(dead.toPath(), "{\"runId\":\"alive\",\"held\":true}\n");
     TrainsetException e = assertThrows(TrainsetException.class, () -> OutputLock.acquire(out, "run-3", Duration.ZERO));
     assertTrue(e.getMessage(), e.getMessage().contains("is being written by run alive ("));
+  }
+
+  @Test
+  public void aHeldLockIsRewrittenEveryHeartbeat_oneObjectAtATime_andStaysHeld() throws Exception {
+    OutputDir out = OutputDir.of(tmp.getRoot().toString());
+    OutputLock.beatEvery = Duration.ofMillis(50);
+    try (OutputLock lock = OutputLock.acquire(out, "long-run", Duration.ZERO)) {
+      File folder = locks(out);
+      String first = folder.list()[0];
+      long deadline = System.currentTimeMillis() + 10_000;
+      String[] now = folder.list();
+      while (System.currentTimeMillis() < deadline && (now.length != 1 || seq(now[0]) < 3)) {
+        Thread.sleep(10);
+        now = folder.list();
+      }
+      // The lock moved on to later objects (the same token, the next numbers), each replacing the one before.
+      assertEquals(1, now.length);
+      assertEquals(first.substring(0, first.lastIndexOf('-')), now[0].substring(0, now[0].lastIndexOf('-')));
+      assertTrue(first + " then " + now[0], seq(now[0]) >= 3 && seq(now[0]) > seq(first));
+      assertTrue(Files.readString(new File(folder, now[0]).toPath()).contains("\"runId\":\"long-run\""));
+      TrainsetException e = assertThrows(TrainsetException.class, () -> OutputLock.acquire(out, "other", Duration.ZERO));
+      assertTrue(e.getMessage(), e.getMessage().contains("is being written by run long-run ("));
+    } finally {
+      OutputLock.beatEvery = OutputLock.HEARTBEAT;
+    }
+    assertEquals(0, locks(out).exists() ? locks(out).list().length : 0);
   }
 
   @Test
