@@ -120,19 +120,25 @@ public final class Values {
 
   /** Parses an ISO-8601 date or date-time; returns null when the text is not one. */
   public static Instant parseTimestamp(String s) {
+    Instant t;
     try {
       if (s.length() == 10) {
-        return LocalDate.parse(s, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay(ZoneOffset.UTC).toInstant();
+        t = LocalDate.parse(s, DateTimeFormatter.ISO_LOCAL_DATE).atStartOfDay(ZoneOffset.UTC).toInstant();
+      } else {
+        var parsed = DATE_TIME.parse(s);
+        t = parsed.isSupported(ChronoField.OFFSET_SECONDS)
+            ? OffsetDateTime.from(parsed).toInstant()
+            : LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
       }
-      var parsed = DATE_TIME.parse(s);
-      if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
-        return OffsetDateTime.from(parsed).toInstant();
-      }
-      return LocalDateTime.from(parsed).toInstant(ZoneOffset.UTC);
     } catch (java.time.DateTimeException e) {
       return null;
     }
+    // Timestamps are stored as microseconds since the epoch in a long (about ±292,000 years): a date-time outside
+    // that is not a timestamp here (found by fuzzing: the year -95555555 overflowed the conversion).
+    return t.getEpochSecond() > MAX_TIMESTAMP_SECONDS || t.getEpochSecond() < -MAX_TIMESTAMP_SECONDS ? null : t;
   }
+
+  private static final long MAX_TIMESTAMP_SECONDS = Long.MAX_VALUE / 1_000_000L - 1;
 
   /**
    * Converts a value (text from CSV, or a Long/Double/Boolean/String/List from JSON) to a column's type.

@@ -74,4 +74,12 @@ public class ValuesTest {
     ColumnSpec text = new ColumnSpec("a", ColumnType.STRING, false, true, null);
     assertEquals("Infinity", Values.convert(Double.parseDouble("111111e1111111111111555"), text));
   }
+
+  @Test
+  public void aDateTimeBeyondWhatMicrosecondsHold_isNotATimestamp_soItIsRejectedNotAnOverflow() {
+    // Found by fuzzing (CsvReaderFuzzTest): such a value typed as a timestamp threw ArithmeticException (long overflow).
+    assertEquals(null, Values.parseTimestamp("+999999999-12-31T23:59:59Z"));
+    assertEquals(null, Values.parseTimestamp("-999999999-01-01T00:00:00"));
+    assertEquals(java.time.Instant.parse("9999-12-31T23:59:59Z"), Values.parseTimestamp("9999-12-31T23:59:59Z"));
+  }
 }
