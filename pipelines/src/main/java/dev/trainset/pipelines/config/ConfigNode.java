@@ -140,6 +140,43 @@ public final class ConfigNode {
     }
   }
 
+  /** A duration: a whole number with ms, s, m, h or d ({@code 30s}, {@code 5m}), or ISO-8601 ({@code PT5M}). */
+  public java.time.Duration duration(String name, java.time.Duration dflt) {
+    String s = string(name, null);
+    if (s == null) {
+      return dflt;
+    }
+    String t = s.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.startsWith("p")) {
+        java.time.Duration d = java.time.Duration.parse(t.toUpperCase(Locale.ROOT));
+        if (d.isNegative()) {
+          throw new NumberFormatException();
+        }
+        return d;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(t);
+      if (!m.matches()) {
+        throw new NumberFormatException();
+      }
+      long n = Long.parseLong(m.group(1));
+      switch (m.group(2)) {
+        case "ms":
+          return java.time.Duration.ofMillis(n);
+        case "s":
+          return java.time.Duration.ofSeconds(n);
+        case "m":
+          return java.time.Duration.ofMinutes(n);
+        case "h":
+          return java.time.Duration.ofHours(n);
+        default:
+          return java.time.Duration.ofDays(n);
+      }
+    } catch (RuntimeException e) {
+      throw TrainsetException.config(key(name), "expected a duration such as 30s, 5m, 1h or 500ms, got '" + s + "'");
+    }
+  }
+
   public double fraction(String name, double dflt) {
     String s = string(name, null);
     if (s == null) {

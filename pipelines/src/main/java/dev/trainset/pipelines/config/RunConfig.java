@@ -154,19 +154,7 @@ public record RunConfig(
     String path = StoragePaths.normalize("input.path", in.requiredString("path"));
     Format format = in.enumValue("format", Format.class, null);
 
-    ConfigNode csv = in.object("csv").allowOnly("delimiter", "header", "quote", "escape", "columns", "missing", "trim");
-    if (csv.has("escape") && csv.string("escape", null) != null) {
-      throw TrainsetException.config(
-          csv.key() + ".escape", "escape characters are not read (RFC 4180 CSV, parsed with FastCSV, doubles quotes inside quoted fields instead)");
-    }
-    CsvSettings csvSettings =
-        new CsvSettings(
-            delimiter(csv),
-            singleChar(csv, "quote", '"'),
-            csv.bool("header", true),
-            csv.strings("columns", List.of()),
-            new LinkedHashSet<>(csv.strings("missing", new ArrayList<>(CsvSettings.DEFAULT_MISSING))),
-            csv.bool("trim", true));
+    CsvSettings csvSettings = csv(in.object("csv"));
 
     ConfigNode json = in.object("json").allowOnly("recordsPath");
     JsonSettings jsonSettings = new JsonSettings(json.string("recordsPath", null), format == Format.JSONL);
@@ -189,8 +177,33 @@ public record RunConfig(
     Preparation.Settings prepare = prepare(root);
     SplitSettings split = split(root.object("split"), prepare);
 
-    ConfigNode out =
-        root.object("output").allowOnly("path", "formats", "compression", "textCompression", "rowGroupSize", "oneHot", "ordinal");
+    Output output = output(root.object("output"), prepare);
+
+    double maxRejected = root.fraction("maxRejectedFraction", DEFAULT_MAX_REJECTED_FRACTION);
+    StorageSettings storage = StorageSettings.from(root.object("storage"));
+    return new RunConfig(
+        new Input(path, format, csvSettings, jsonSettings, sliceSize(in), encoding(in), in.bool("allowUnreadable", false), inputLimits), schema, prepare, split, output, maxRejected, storage, tree);
+  }
+
+  /** {@code input.csv} (and a stream file's {@code csv}). */
+  static CsvSettings csv(ConfigNode csv) {
+    csv.allowOnly("delimiter", "header", "quote", "escape", "columns", "missing", "trim");
+    if (csv.has("escape") && csv.string("escape", null) != null) {
+      throw TrainsetException.config(
+          csv.key() + ".escape", "escape characters are not read (RFC 4180 CSV, parsed with FastCSV, doubles quotes inside quoted fields instead)");
+    }
+    return new CsvSettings(
+            delimiter(csv),
+            singleChar(csv, "quote", '"'),
+            csv.bool("header", true),
+            csv.strings("columns", List.of()),
+            new LinkedHashSet<>(csv.strings("missing", new ArrayList<>(CsvSettings.DEFAULT_MISSING))),
+            csv.bool("trim", true));
+  }
+
+  /** {@code output}: shared by run files and stream files. */
+  static Output output(ConfigNode out, Preparation.Settings prepare) {
+    out.allowOnly("path", "formats", "compression", "textCompression", "rowGroupSize", "oneHot", "ordinal");
     List<OutputFormat> formats = new ArrayList<>();
     boolean mltable = false;
     for (String f : out.strings("formats", List.of("parquet"))) {
@@ -224,22 +237,16 @@ public record RunConfig(
     if (rowGroup > Integer.MAX_VALUE) {
       throw TrainsetException.config("output.rowGroupSize", "at most 2GB");
     }
-    Output output =
-        new Output(
+    return new Output(
             StoragePaths.normalize("output.path", out.requiredString("path")),
             List.copyOf(formats),
             mltable,
             out.enumValue("compression", Codec.class, Codec.SNAPPY),
             textCompression.equals("gzip"),
             rowGroup);
-
-    double maxRejected = root.fraction("maxRejectedFraction", DEFAULT_MAX_REJECTED_FRACTION);
-    StorageSettings storage = StorageSettings.from(root.object("storage"));
-    return new RunConfig(
-        new Input(path, format, csvSettings, jsonSettings, sliceSize(in), encoding(in), in.bool("allowUnreadable", false), inputLimits), schema, prepare, split, output, maxRejected, storage, tree);
   }
 
-  private static Preparation.Settings prepare(ConfigNode root) {
+  static Preparation.Settings prepare(ConfigNode root) {
     ConfigNode label = root.object("label").allowOnly("column", "map", "unmapped", "required");
     String column = label.string("column", null);
     Map<String, String> map = label.stringMap("map");
@@ -305,7 +312,7 @@ public record RunConfig(
     return p == Preparation.MissingPolicy.DROP ? Preparation.Missing.DROP : Preparation.Missing.KEEP;
   }
 
-  private static SplitSettings split(ConfigNode split, Preparation.Settings prepare) {
+  static SplitSettings split(ConfigNode split, Preparation.Settings prepare) {
     split.allowOnly("method", "fractions", "seed", "groupBy", "key", "allowEmptySplitClasses", "dedupe", "bins");
     if (!split.present()) {
       return SplitSettings.none();
@@ -386,7 +393,7 @@ public record RunConfig(
   }
 
 
-  private static TextEncoding encoding(ConfigNode in) {
+  static TextEncoding encoding(ConfigNode in) {
     String name = in.string("encoding", null);
     if (name == null) {
       return TextEncoding.UTF_8;
@@ -403,7 +410,7 @@ public record RunConfig(
   }
 
   /** {@code input.limits}: each key bounded so that no limit can be set past what the readers can hold. */
-  private static ReadLimits limits(ConfigNode node) {
+  static ReadLimits limits(ConfigNode node) {
     node.allowOnly("columns", "inflation", "recordChars", "fieldChars", "jsonDepth", "jsonStringChars", "jsonNumberChars");
     ReadLimits d = ReadLimits.DEFAULTS;
     return new ReadLimits(

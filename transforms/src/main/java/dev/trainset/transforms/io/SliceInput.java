@@ -93,6 +93,11 @@ public final class SliceInput extends InputStream {
     return s;
   }
 
+  /** In-memory bytes read as a whole file named {@code path} (a batch of stream messages). */
+  public static SliceInput of(byte[] bytes, int length, String path) {
+    return new SliceInput(new java.io.ByteArrayInputStream(bytes, 0, length), new long[1], path, false, 0, Long.MAX_VALUE, false, -1);
+  }
+
   /**
    * The file offset where line {@code line} of an uncompressed file starts, found by counting the line breaks of the
    * slice that holds it (for the report of a failed read, not the hot path); -1 for a compressed file, or when the

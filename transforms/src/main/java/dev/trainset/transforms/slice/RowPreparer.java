@@ -63,6 +63,11 @@ final class RowPreparer {
     return prepared;
   }
 
+  /** The typed row before preparation (valid after {@link #prepare} returned true). */
+  TypedRow typed() {
+    return typed;
+  }
+
   /** The row's label class, or null without a label (or without classes to look it up in). */
   LabelClasses.Entry label() {
     return label;

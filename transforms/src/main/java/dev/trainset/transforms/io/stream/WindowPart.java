@@ -1,0 +1,36 @@
+package dev.trainset.transforms.io.stream;
+
+import dev.trainset.transforms.io.WrittenFile;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one writer wrote for one window: one split's rows, or the window's rejected records.
+ *
+ * @param windowStart the window's start, epoch milliseconds
+ * @param key the split name, or {@code rejected}
+ * @param rows rows written (0 for the rejected part)
+ * @param rejected records rejected, by stage ({@code read}, {@code prepare}, {@code late})
+ * @param reasons rejected records by reason
+ * @param classes rows by label class
+ * @param files the files, with rows, bytes and sha256
+ * @param positions per {@code topic/partition}: the lowest and highest offset and the number of records
+ */
+public record WindowPart(
+    long windowStart,
+    String key,
+    long rows,
+    Map<String, Long> rejected,
+    Map<String, Long> reasons,
+    Map<String, Long> classes,
+    List<WrittenFile> files,
+    Map<String, Range> positions)
+    implements Serializable {
+  /** The offsets of one partition's records in a window. */
+  public record Range(long first, long last, long records) implements Serializable {
+    public Range plus(Range o) {
+      return new Range(Math.min(first, o.first), Math.max(last, o.last), records + o.records);
+    }
+  }
+}
