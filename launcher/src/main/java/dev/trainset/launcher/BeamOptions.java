@@ -27,6 +27,14 @@ final class BeamOptions {
 
   /** As {@link #from(List, Path)}, over {@code base} flags (trainset's storage settings), which both may replace. */
   static PipelineOptions from(List<String> base, List<String> beamArgs, Path runnerConfig) {
+    return from(base, beamArgs, runnerConfig, Map.of());
+  }
+
+  /**
+   * As {@link #from(List, List, Path)}, with {@code flinkDefaults}: Flink settings for the embedded mini-cluster that
+   * the runner configuration's {@code flinkConf} may replace (the stream command's REST port).
+   */
+  static PipelineOptions from(List<String> base, List<String> beamArgs, Path runnerConfig, Map<String, String> flinkDefaults) {
     List<String> args = new ArrayList<>(base);
     RunnerFile file = RunnerFile.read(runnerConfig);
     for (String a : file.args()) {
@@ -59,7 +67,13 @@ final class BeamOptions {
         }
       }
     }
-    EmbeddedFlink.configure(args, file.flinkConf(), System.getenv("FLINK_CONF_DIR"));
+    Map<String, String> flinkConf = new TreeMap<>(flinkDefaults);
+    flinkConf.putAll(file.flinkConf());
+    boolean ownFolder = args.stream().anyMatch(a -> a.startsWith("--flinkConfDir=")) || (System.getenv("FLINK_CONF_DIR") != null && !System.getenv("FLINK_CONF_DIR").isBlank());
+    if (file.flinkConf().isEmpty() && (!EmbeddedFlink.isEmbedded(args) || ownFolder)) {
+      flinkConf.clear(); // defaults for a generated mini-cluster configuration only
+    }
+    EmbeddedFlink.configure(args, flinkConf, System.getenv("FLINK_CONF_DIR"));
     try {
       return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation().create();
     } catch (IllegalArgumentException e) {

@@ -24,6 +24,11 @@ final class Logging {
     // Beam's Flink runner logs a failed job's whole stack trace at ERROR before rethrowing it; the run's one error
     // line gives the cause (a TaskManager lost mid-run printed some 90 lines of trace).
     setDefault("org.slf4j.simpleLogger.log.org.apache.beam.runners.flink.FlinkRunner", verbose ? "info" : "off");
+    // Beam 2.62's KafkaIO records lineage while Flink's split enumerator plans the source, outside a metrics
+    // context, and MetricsEnvironment logs that at ERROR with a stack trace; harmless (lineage is not used here).
+    setDefault("org.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment", verbose ? "info" : "off");
+    // The Kafka client prints its whole configuration, and more, at INFO.
+    setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", verbose ? "info" : "warn");
     // The Azure SDK logs each failure it throws at ERROR; trainset reports it as its one error line.
     setDefault("org.slf4j.simpleLogger.log.com.azure", verbose ? "info" : "off");
   }

@@ -233,11 +233,11 @@ final class ObjectStores {
     }
   }
 
-  private static String javaBin() {
+  static String javaBin() {
     return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private static void run(List<String> cmd, int seconds) throws Exception {
+  static void run(List<String> cmd, int seconds) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(cmd + " timed out", p.waitFor(seconds, TimeUnit.SECONDS));

@@ -93,6 +93,7 @@ public final class StreamGraph extends PTransform<PCollection<Message>, PCollect
     return new MessageBatch.Spec(
         lines,
         whole,
+        cfg.format() == StreamConfig.MessageFormat.JSON,
         cfg.schema(),
         prep,
         new ColumnRoles(cfg.prepare(), declared, null),

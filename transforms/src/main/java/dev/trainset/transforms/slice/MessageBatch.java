@@ -35,6 +35,8 @@ public final class MessageBatch {
    *
    * @param lines the message format read as lines ({@code jsonl}, or CSV without a header)
    * @param whole the format a message that is not one line is read with ({@code json}, or the same CSV)
+   * @param wrapWhole read such a message as a one-element array ({@code [message]}): how JSON reads one object
+   *     that spans lines
    * @param schema the declared schema
    * @param preparation label mapping, column selection, missing values, encodings
    * @param roles which source fields are label and key
@@ -46,6 +48,7 @@ public final class MessageBatch {
   public record Spec(
       FileFormat lines,
       FileFormat whole,
+      boolean wrapWhole,
       TableSchema schema,
       Preparation preparation,
       ColumnRoles roles,
@@ -107,6 +110,13 @@ public final class MessageBatch {
     for (int i : alone) {
       if (out[i] == null) {
         byte[] p = messages.get(i).payload();
+        if (spec.wrapWhole()) {
+          byte[] w = new byte[p.length + 2];
+          w[0] = '[';
+          System.arraycopy(p, 0, w, 1, p.length);
+          w[w.length - 1] = ']';
+          p = w;
+        }
         read(spec.whole(), p, p.length, List.of(i), messages, sourceMillis, out);
       }
     }

@@ -1,0 +1,199 @@
+package dev.trainset.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.launcher.storage.Storage;
+import dev.trainset.launcher.stream.FlinkJobs;
+import dev.trainset.launcher.stream.KafkaProgress;
+import dev.trainset.pipelines.batch.Jobs;
+import dev.trainset.pipelines.config.StreamConfig;
+import dev.trainset.pipelines.config.TrainsetException;
+import dev.trainset.pipelines.stream.KafkaMessages;
+import dev.trainset.pipelines.stream.StreamGraph;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code trainset stream}: reads a Kafka topic (or Event Hubs' Kafka endpoint) into event-time windows of training
+ * data, each with its manifest and {@code _SUCCESS}, on embedded Flink unless a runner configuration says otherwise.
+ * With {@code --stop-after-idle} it drains (every window closes and is written) and ends once no record has arrived
+ * for that long and every record is in a completed checkpoint.
+ */
+@Command(
+    name = "stream",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Turn a stream (Kafka, Event Hubs' Kafka endpoint) into windows of training data.",
+      "Unrecognised --name=value flags are Beam pipeline options (e.g. --checkpointingInterval=10000)."
+    })
+final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ResultLine resultLine = new ResultLine();
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin SectionOptions options;
+
+  @Option(
+      names = "--stop-after-idle",
+      paramLabel = "DURATION",
+      converter = RunOptions.WaitConverter.class,
+      description = "Drain and stop once no record has arrived for this long (e.g. 30s, 5m): for tests, backfills and cron.")
+  Duration stopAfterIdle;
+
+  @Option(names = "--runner-config", paramLabel = "FILE", description = "A runner configuration (default: embedded Flink, checkpoints every 5 s).")
+  Path runnerConfig;
+
+  @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
+
+  @Override
+  public ResultLine resultLine() {
+    return resultLine;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Lines lines = options.lines(spec);
+    List<String> beam = new ArrayList<>();
+    ObjectNode tree = options.tree(beamArgs, beam, StreamConfig.ROOT_KEYS.toArray(new String[0]));
+    StreamConfig cfg = StreamConfig.from(tree);
+    String out = StreamGraph.outputFolder(cfg);
+    resultLine.know("output", out);
+    if (!(cfg.source() instanceof StreamConfig.Kafka kafka)) {
+      throw TrainsetException.config("source.kinesis", "Kinesis streams are not built yet (Kafka and Event Hubs are)");
+    }
+    int restPort = freePort();
+    // trainset's defaults for streams, under what a runner configuration and the command line say.
+    List<String> base = new ArrayList<>(Storage.beamArgs(cfg.storage(), List.of(out)));
+    base.addAll(List.of(
+        "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--checkpointingInterval=5000", "--autoWatermarkInterval=200"));
+    PipelineOptions pipeline =
+        BeamOptions.from(
+            base, beam, runnerConfig,
+            Map.of("rest.port", String.valueOf(restPort), "rest.bind-port", String.valueOf(restPort), "rest.address", "127.0.0.1",
+                "rest.bind-address", "127.0.0.1"));
+    if (!pipeline.getRunner().getSimpleName().equals("FlinkRunner")) {
+      throw new TrainsetException(TrainsetException.USAGE, "trainset stream runs on Flink (embedded or a cluster), not on " + pipeline.getRunner().getSimpleName());
+    }
+    FileSystems.setDefaultPipelineOptions(pipeline);
+    if (out.contains("://") && !out.startsWith("file://")) {
+      Storage.check(pipeline, "output.path", out, false);
+    }
+    String master = pipeline.as(FlinkPipelineOptions.class).getFlinkMaster();
+    boolean embedded = master == null || master.equals("[local]") || master.equals("[auto]");
+    FlinkJobs jobs = new FlinkJobs(embedded ? "http://127.0.0.1:" + restPort : master.startsWith("http") ? master : "http://" + master);
+
+    try (KafkaProgress progress = new KafkaProgress(kafka)) {
+      progress.check();
+      String start = "trainset " + Trainset.version() + ": stream " + String.join(",", kafka.topics()) + " at " + kafka.bootstrapServers()
+          + " -> " + out + " in " + cfg.window().size().toSeconds() + " s windows on " + (embedded ? "embedded Flink" : "Flink at " + master);
+      lines.info(start, start);
+      if (options.verbose) {
+        lines.info("effective configuration: " + cfg.masked());
+      }
+      Pipeline p = Pipeline.create(pipeline);
+      p.apply("Kafka", KafkaMessages.from(kafka, StreamGraph.eventTimeField(cfg), cfg.window().allowedLateness())).apply("Windows", StreamGraph.of(cfg));
+      long began = System.nanoTime();
+      AtomicReference<Object> ended = new AtomicReference<>();
+      Thread job = new Thread(() -> {
+        try {
+          ended.set(Jobs.runToCompletion(p, "stream"));
+        } catch (RuntimeException e) {
+          ended.set(e);
+        }
+      }, "trainset-stream-job");
+      job.setDaemon(true);
+      job.start();
+      String id = null;
+      boolean stopping = false;
+      while (job.isAlive()) {
+        job.join(2000);
+        if (!job.isAlive()) {
+          break;
+        }
+        if (id == null) {
+          id = jobs.runningJob();
+          if (id != null) {
+            lines.info("job " + id + " is running" + (stopAfterIdle == null ? "" : "; it stops once no record has arrived for " + stopAfterIdle.toSeconds() + " s"));
+          }
+          continue;
+        }
+        if (stopAfterIdle != null && !stopping && progress.idleAndCaughtUp(stopAfterIdle)) {
+          lines.info("no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed: draining (closing every window)");
+          Path savepoints = Files.createTempDirectory("trainset-savepoint-");
+          jobs.stopWithDrain(id, savepoints.toUri().toString());
+          stopping = true;
+        }
+      }
+      if (ended.get() instanceof RuntimeException e) {
+        throw e;
+      }
+      PipelineResult result = (PipelineResult) ended.get();
+      JsonNode latest = readLatest(out);
+      long windows = latest == null ? 0 : latest.path("windows").asLong();
+      long rows = latest == null ? 0 : latest.path("rows").asLong();
+      long rejected = latest == null ? 0 : latest.path("rejected").asLong();
+      long read = counter(result, "messagesRead");
+      double seconds = (System.nanoTime() - began) / 1e9;
+      lines.info(String.format("done in %.1f s: %,d messages read, %,d windows, %,d rows written, %,d rejected -> %s", seconds, read, windows, rows, rejected, out));
+      ObjectNode r = JSON.createObjectNode();
+      r.put("status", "succeeded");
+      r.put("output", out);
+      r.put("latest", out + "latest.json");
+      r.put("windows", windows);
+      r.putObject("counts").put("read", read).put("written", rows).put("rejected", rejected);
+      r.put("durationSeconds", Math.round(seconds * 10) / 10.0);
+      resultLine.print(spec.commandLine().getOut(), r);
+      return 0;
+    }
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    try {
+      MetricQueryResults m = result.metrics().queryMetrics(MetricsFilter.builder().addNameFilter(MetricNameFilter.named(
+          "dev.trainset.pipelines.stream.ParseMessages", name)).build());
+      long n = 0;
+      for (var c : m.getCounters()) {
+        n += c.getAttempted();
+      }
+      return n;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static JsonNode readLatest(String out) {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(out + "latest.json", false)))) {
+      return JSON.readTree(in);
+    } catch (IOException e) {
+      return null; // no window was complete
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

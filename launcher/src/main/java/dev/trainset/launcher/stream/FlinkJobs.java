@@ -1,0 +1,100 @@
+package dev.trainset.launcher.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * The stream job through Flink's REST API, on the embedded mini-cluster (trainset gives it a port) or a cluster:
+ * its id and state, and stop-with-savepoint with drain (every window closes, its files are written, then the job
+ * ends).
+ */
+public final class FlinkJobs {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String base;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** @param base {@code http://127.0.0.1:8081} */
+  public FlinkJobs(String base) {
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+  }
+
+  private JsonNode call(String method, String path, String body) throws IOException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+        : b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+    try {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() >= 300) {
+        throw new IOException(method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
+      }
+      return JSON.readTree(r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /** The id of the one job that is not finished, or null while there is none (yet). */
+  public String runningJob() {
+    try {
+      for (JsonNode j : call("GET", "/jobs", null).path("jobs")) {
+        String s = j.path("status").asText();
+        if (s.equals("RUNNING") || s.equals("CREATED") || s.equals("INITIALIZING") || s.equals("RESTARTING")) {
+          return j.path("id").asText();
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      return null; // not up yet
+    }
+  }
+
+  /** Whether every task of the job is running (the sources are reading). */
+  public boolean allRunning(String job) {
+    try {
+      JsonNode j = call("GET", "/jobs/" + job, null);
+      for (JsonNode v : j.path("vertices")) {
+        if (!v.path("status").asText().equals("RUNNING")) {
+          return false;
+        }
+      }
+      return j.path("state").asText().equals("RUNNING");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The number of completed checkpoints of the job. */
+  public long completedCheckpoints(String job) {
+    try {
+      return call("GET", "/jobs/" + job + "/checkpoints", null).path("counts").path("completed").asLong();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Stops the job with a savepoint in {@code directory}, draining it first (the watermark goes to the end). */
+  public String stopWithDrain(String job, String directory) throws IOException {
+    String body = JSON.createObjectNode().put("drain", true).put("targetDirectory", directory).toString();
+    return call("POST", "/jobs/" + job + "/stop", body).path("request-id").asText();
+  }
+
+  /** Where a stop's savepoint went, or null while it is in progress; throws when it failed. */
+  public String savepoint(String job, String request) throws IOException {
+    JsonNode r = call("GET", "/jobs/" + job + "/savepoints/" + request, null);
+    if (!r.path("status").path("id").asText().equals("COMPLETED")) {
+      return null;
+    }
+    JsonNode op = r.path("operation");
+    if (op.has("failure-cause")) {
+      throw new IOException("the savepoint failed: " + op.path("failure-cause").path("stack-trace").asText().split("\n")[0]);
+    }
+    return op.path("location").asText();
+  }
+}

@@ -1,0 +1,145 @@
+package dev.trainset.launcher;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.rules.Timeout;
+
+/**
+ * {@code trainset stream} against a real Kafka 3.9 broker (KRaft, from Maven) on embedded Flink with checkpoints:
+ * the runnable jar reads a two-partition topic until it is idle, drains, and every window's files, manifest and
+ * {@code _SUCCESS} are there; DuckDB reads the rows back.
+ */
+public class StreamKafkaIT {
+  @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
+  @ClassRule public static final Timeout TIMEOUT = Timeout.seconds(600);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant BASE = Instant.parse("2026-03-01T10:00:00Z");
+  private static KafkaBroker kafka;
+
+  @BeforeClass
+  public static void startKafka() throws Exception {
+    kafka = KafkaBroker.start(TMP.newFolder("kafka").toPath());
+  }
+
+  @AfterClass
+  public static void stopKafka() throws Exception {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  private static Path config(String topic, Path out) throws Exception {
+    Path cfg = TMP.getRoot().toPath().resolve(topic + ".yaml");
+    Files.writeString(cfg, String.join("\n",
+        "source:",
+        "  kafka: {bootstrapServers: '" + kafka.bootstrap + "', topics: [" + topic + "], groupId: " + topic + "-group, startFrom: earliest}",
+        "format: json",
+        "schema:",
+        "  columns: {id: long, ts: timestamp, x: double, label: string}",
+        "  required: [id, ts]",
+        "window: {size: 1m, allowedLateness: 0s, eventTime: ts}",
+        "label: {column: label, map: {Abnormal: 1, Normal: 0}}",
+        "split: {method: hash, key: id, fractions: {train: 0.8, validation: 0.1, test: 0.1}, seed: 42}",
+        "output: {path: '" + out + "', formats: [parquet]}",
+        ""));
+    return cfg;
+  }
+
+  @Test
+  public void givenTenThousandRecordsOverFourWindowsAndBadOnes_everyValidRecordIsWrittenOnce_andEveryBadOneRejected() throws Exception {
+    String topic = "events";
+    kafka.createTopic(topic, 2);
+    List<byte[]> values = new ArrayList<>();
+    int n = 10_000;
+    for (int i = 0; i < n; i++) {
+      Instant t = BASE.plusMillis(i * 24L); // 240 s: four one-minute windows
+      values.add(("{\"id\": " + i + ", \"ts\": \"" + t + "\", \"x\": " + (i * 0.5) + ", \"label\": \"" + (i % 4 == 0 ? "Abnormal" : "Normal") + "\"}")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    String lastTs = BASE.plusMillis((n - 1) * 24L).toString();
+    values.add("{not json".getBytes(StandardCharsets.UTF_8));
+    values.add(("{\"ts\": \"" + lastTs + "\", \"x\": 1.0, \"label\": \"Normal\"}").getBytes(StandardCharsets.UTF_8)); // no id
+    values.add(("{\"id\": \"seven\", \"ts\": \"" + lastTs + "\", \"x\": 1.0, \"label\": \"Normal\"}").getBytes(StandardCharsets.UTF_8));
+    kafka.produce(topic, 2, values);
+
+    Path out = TMP.newFolder("out").toPath();
+    ObjectStores.Cli r = ObjectStores.trainset(Map.of(), List.of("stream", "--config", config(topic, out).toString(), "--stop-after-idle", "5s"));
+    assertEquals(r.all(), 0, r.code());
+    // Only trainset's own lines reach the terminal: no library log lines, no stack traces.
+    for (String l : r.stderr().split("\n")) {
+      assertTrue(r.stderr(), l.startsWith("trainset"));
+    }
+    assertTrue(r.stderr(), r.stderr().contains("draining (closing every window)"));
+    String result = r.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
+    JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+    assertEquals(r.all(), "succeeded", line.get("status").asText());
+    assertEquals(r.all(), n + 3, line.get("counts").get("read").asLong());
+    assertEquals(n, line.get("counts").get("written").asLong());
+    assertEquals(3, line.get("counts").get("rejected").asLong());
+    assertEquals(4, line.get("windows").asLong());
+
+    JsonNode latest = JSON.readTree(out.resolve("latest.json").toFile());
+    long fromManifests = 0;
+    long rejected = 0;
+    for (JsonNode w : latest.get("complete")) {
+      Path folder = out.resolve(w.get("window").asText());
+      assertTrue(folder + " has no _SUCCESS", Files.exists(folder.resolve("_SUCCESS")));
+      JsonNode m = JSON.readTree(folder.resolve("manifest.json").toFile());
+      assertEquals(w.get("rows").asLong(), m.get("rows").asLong());
+      fromManifests += m.get("rows").asLong();
+      rejected += m.get("rejected").get("count").asLong();
+      assertEquals(2500, m.get("rows").asLong());
+    }
+    assertEquals(n, fromManifests);
+    assertEquals(3, rejected);
+
+    // Every valid record exactly once, by its source position and by its id (an independent reader: DuckDB).
+    Class.forName("org.duckdb.DuckDBDriver");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+      ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM read_parquet('" + out + "/window=*/*/parquet/*.parquet')");
+      rs.next();
+      assertEquals(n, rs.getLong(1));
+      assertEquals(n, rs.getLong(2));
+      assertEquals(0, rs.getLong(3));
+      assertEquals(n - 1, rs.getLong(4));
+    }
+    Set<String> reasons = new HashSet<>();
+    Map<String, Long> offsets = new TreeMap<>();
+    try (var files = Files.walk(out)) {
+      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().contains("/rejected/"))::iterator) {
+        for (String l : Files.readAllLines(f)) {
+          JsonNode rec = JSON.readTree(l);
+          reasons.add(rec.get("reason").asText());
+          offsets.put(rec.get("source").asText(), rec.get("offset").asLong());
+        }
+      }
+    }
+    assertEquals(reasons.toString(), 3, reasons.size());
+    assertTrue(reasons.toString(), reasons.stream().anyMatch(s -> s.startsWith("invalid JSON")));
+    assertTrue(reasons.toString(), reasons.stream().anyMatch(s -> s.contains("id")));
+    assertTrue(reasons.toString(), reasons.stream().anyMatch(s -> s.contains("seven")));
+  }
+}
