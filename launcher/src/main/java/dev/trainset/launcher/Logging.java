@@ -27,8 +27,9 @@ final class Logging {
     // Beam 2.62's KafkaIO records lineage while Flink's split enumerator plans the source, outside a metrics
     // context, and MetricsEnvironment logs that at ERROR with a stack trace; harmless (lineage is not used here).
     setDefault("org.slf4j.simpleLogger.log.org.apache.beam.sdk.metrics.MetricsEnvironment", verbose ? "info" : "off");
-    // The Kafka client prints its whole configuration, and more, at INFO.
-    setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", verbose ? "info" : "warn");
+    // The Kafka client prints its whole configuration at INFO and logs each failure it then throws (a refused
+    // login: three lines and a trace); trainset reports the failure as its one line.
+    setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", verbose ? "info" : "off");
     // The Azure SDK logs each failure it throws at ERROR; trainset reports it as its one error line.
     setDefault("org.slf4j.simpleLogger.log.com.azure", verbose ? "info" : "off");
   }

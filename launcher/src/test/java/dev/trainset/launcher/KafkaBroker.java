@@ -21,13 +21,31 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaBroker implements AutoCloseable {
   final ObjectStores.Server server;
   final String bootstrap;
+  /** The SASL_SSL listener of {@link #startEventHubsLike}, or null. */
+  final String saslBootstrap;
+  /** A PKCS12 trust store (password {@code changeit}) holding the SASL_SSL listener's self-signed certificate. */
+  final Path trustStore;
 
-  private KafkaBroker(ObjectStores.Server server) {
+  private KafkaBroker(ObjectStores.Server server, String saslBootstrap, Path trustStore) {
     this.server = server;
     this.bootstrap = "127.0.0.1:" + server.port;
+    this.saslBootstrap = saslBootstrap;
+    this.trustStore = trustStore;
   }
 
   static KafkaBroker start(Path dir) throws Exception {
+    return start(dir, null);
+  }
+
+  /**
+   * A broker that also listens as Event Hubs' Kafka endpoint does (components.md §4b): SASL_SSL with a self-signed
+   * certificate, mechanism PLAIN, the one user {@code $ConnectionString} whose password is {@code connectionString}.
+   */
+  static KafkaBroker startEventHubsLike(Path dir, String connectionString) throws Exception {
+    return start(dir, connectionString);
+  }
+
+  private static KafkaBroker start(Path dir, String connectionString) throws Exception {
     Path cp = ObjectStores.WORK.resolve("kafka-classpath.txt");
     if (!Files.isRegularFile(cp) || Files.size(cp) == 0) {
       Files.createDirectories(ObjectStores.WORK);
@@ -39,16 +57,44 @@ final class KafkaBroker implements AutoCloseable {
     int port = ObjectStores.freePort();
     int controller = ObjectStores.freePort();
     Files.createDirectories(dir);
+    List<String> sasl = new ArrayList<>();
+    String saslBootstrap = null;
+    Path trust = null;
+    if (connectionString != null) {
+      int saslPort = ObjectStores.freePort();
+      saslBootstrap = "127.0.0.1:" + saslPort;
+      Path keys = dir.resolve("broker.p12");
+      Path pem = dir.resolve("broker.pem");
+      trust = dir.resolve("trust.p12");
+      String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+      ObjectStores.run(List.of(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "30",
+          "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-keystore", keys.toString(), "-storetype", "PKCS12",
+          "-storepass", "changeit", "-keypass", "changeit"), 60);
+      ObjectStores.run(List.of(keytool, "-exportcert", "-alias", "broker", "-keystore", keys.toString(), "-storepass", "changeit", "-rfc",
+          "-file", pem.toString()), 60);
+      ObjectStores.run(List.of(keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", pem.toString(), "-keystore", trust.toString(),
+          "-storetype", "PKCS12", "-storepass", "changeit"), 60);
+      sasl.addAll(List.of(
+          "sasl.enabled.mechanisms=PLAIN",
+          "listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$ConnectionString=\""
+              + connectionString.replace("\\", "\\\\").replace("\"", "\\\"") + "\";",
+          "ssl.keystore.location=" + keys,
+          "ssl.keystore.type=PKCS12",
+          "ssl.keystore.password=changeit",
+          "ssl.key.password=changeit"));
+    }
+    String listeners = "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + (saslBootstrap == null ? "" : ",SASL_SSL://" + saslBootstrap);
+    String advertised = "PLAINTEXT://127.0.0.1:" + port + (saslBootstrap == null ? "" : ",SASL_SSL://" + saslBootstrap);
     Path props = dir.resolve("server.properties");
     Files.writeString(props, String.join("\n",
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controller,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "listeners=" + listeners,
+        "advertised.listeners=" + advertised,
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL",
         "log.dirs=" + dir.resolve("data"),
         "num.partitions=1",
         "offsets.topic.replication.factor=1",
@@ -57,6 +103,7 @@ final class KafkaBroker implements AutoCloseable {
         "transaction.state.log.min.isr=1",
         "group.initial.rebalance.delay.ms=0",
         "auto.create.topics.enable=false",
+        String.join("\n", sasl),
         ""));
     String log4j = "-Dlog4j.configuration=file:" + ObjectStores.PROJECT.resolve("launcher/src/test/servers/kafka/log4j.properties");
     String logs = "-Dkafka.logs.dir=" + dir;
@@ -72,7 +119,7 @@ final class KafkaBroker implements AutoCloseable {
         throw new IllegalStateException("Kafka exited at start:\n" + Files.readString(out));
       }
       if (Files.exists(s.log) && Files.readString(s.log).contains("Kafka Server started")) {
-        return new KafkaBroker(s);
+        return new KafkaBroker(s, saslBootstrap, trust);
       }
       if (System.nanoTime() > deadline) {
         s.close();

@@ -38,10 +38,14 @@ public class StreamKafkaIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant BASE = Instant.parse("2026-03-01T10:00:00Z");
   private static KafkaBroker kafka;
+  /** The Event Hubs-like listener's one password; a test secret, looked for in everything trainset prints. */
+  private static final String SECRET = "kq7TestSecretKey0123456789abcdefABCDEF+/xyz=";
+  private static final String CONNECTION_STRING =
+      "Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=" + SECRET;
 
   @BeforeClass
   public static void startKafka() throws Exception {
-    kafka = KafkaBroker.start(TMP.newFolder("kafka").toPath());
+    kafka = KafkaBroker.startEventHubsLike(TMP.newFolder("kafka").toPath(), CONNECTION_STRING);
   }
 
   @AfterClass
@@ -141,5 +145,53 @@ public class StreamKafkaIT {
     assertTrue(reasons.toString(), reasons.stream().anyMatch(s -> s.startsWith("invalid JSON")));
     assertTrue(reasons.toString(), reasons.stream().anyMatch(s -> s.contains("id")));
     assertTrue(reasons.toString(), reasons.stream().anyMatch(s -> s.contains("seven")));
+  }
+
+  @Test
+  public void givenTheEventHubsPreset_aRunAuthenticatesOverSaslSsl_andAWrongConnectionStringFailsInOneLine() throws Exception {
+    String topic = "hub";
+    kafka.createTopic(topic, 1);
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      values.add(("{\"id\": " + i + ", \"ts\": \"" + BASE.plusSeconds(i) + "\", \"x\": 1.5, \"label\": \"Normal\"}").getBytes(StandardCharsets.UTF_8));
+    }
+    kafka.produce(topic, 1, values);
+    Path out = TMP.newFolder("hub-out").toPath();
+    Path cfg = TMP.getRoot().toPath().resolve("hub.yaml");
+    Files.writeString(cfg, String.join("\n",
+        "source:",
+        "  eventhubs:",
+        "    namespace: myns",
+        "    eventHub: " + topic,
+        "    connectionString: \"${EVENTHUBS_CONNECTION_STRING}\"",
+        "    bootstrapServers: '" + kafka.saslBootstrap + "'",   // the local SASL_SSL listener instead of myns.servicebus.windows.net:9093
+        "    properties: {ssl.truststore.location: '" + kafka.trustStore + "', ssl.truststore.type: PKCS12, ssl.truststore.password: changeit}",
+        "format: json",
+        "schema: {columns: {id: long, ts: timestamp, x: double, label: string}, required: [id, ts]}",
+        "window: {size: 5m, eventTime: ts}",
+        "label: {column: label}",
+        "output: {path: '" + out + "'}",
+        ""));
+    ObjectStores.Cli r = ObjectStores.trainset(Map.of("EVENTHUBS_CONNECTION_STRING", CONNECTION_STRING),
+        List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s", "--verbose"));
+    assertEquals(r.all(), 0, r.code());
+    assertTrue(r.all(), r.stdout().contains("\"written\":500"));
+    assertTrue("the secret was printed", !r.all().contains(SECRET));
+    assertTrue(r.stderr(), r.stderr().contains("***"));
+    Class.forName("org.duckdb.DuckDBDriver");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+      ResultSet rs = st.executeQuery("SELECT count(DISTINCT id) FROM read_parquet('" + out + "/window=*/data/parquet/*.parquet')");
+      rs.next();
+      assertEquals(500, rs.getLong(1));
+    }
+
+    String wrong = CONNECTION_STRING.replace(SECRET, "not-the-key");
+    ObjectStores.Cli refused = ObjectStores.trainset(Map.of("EVENTHUBS_CONNECTION_STRING", wrong),
+        List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
+    assertEquals(refused.all(), 3, refused.code());
+    List<String> lines = refused.stderr().lines().filter(l -> !l.startsWith("trainset 0") && !l.isBlank()).toList();
+    assertEquals(refused.stderr(), 1, lines.size());
+    assertTrue(lines.get(0), lines.get(0).contains("Authentication failed"));
+    assertTrue("the secret was printed", !refused.all().contains("not-the-key"));
   }
 }
