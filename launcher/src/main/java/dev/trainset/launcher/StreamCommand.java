@@ -88,11 +88,15 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     List<String> base = new ArrayList<>(Storage.beamArgs(cfg.storage(), List.of(out)));
     base.addAll(List.of(
         "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--checkpointingInterval=5000", "--autoWatermarkInterval=200"));
+    // Flink keeps checkpoints in the JobManager's memory unless told otherwise, and fails a checkpoint past 5 MB
+    // ("Size of the state is larger than the maximum permitted memory-backed state"): a window of a few tens of
+    // thousands of records. The embedded cluster checkpoints to a local folder instead.
+    Path checkpoints = Files.createTempDirectory("trainset-checkpoints-");
     PipelineOptions pipeline =
         BeamOptions.from(
             base, beam, runnerConfig,
             Map.of("rest.port", String.valueOf(restPort), "rest.bind-port", String.valueOf(restPort), "rest.address", "127.0.0.1",
-                "rest.bind-address", "127.0.0.1"));
+                "rest.bind-address", "127.0.0.1", "state.checkpoints.dir", checkpoints.toUri().toString()));
     if (!pipeline.getRunner().getSimpleName().equals("FlinkRunner")) {
       throw new TrainsetException(TrainsetException.USAGE, "trainset stream runs on Flink (embedded or a cluster), not on " + pipeline.getRunner().getSimpleName());
     }
@@ -127,6 +131,8 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       job.start();
       String id = null;
       boolean stopping = false;
+      boolean caughtUp = false;
+      long lastReport = System.nanoTime();
       while (job.isAlive()) {
         job.join(2000);
         if (!job.isAlive()) {
@@ -139,6 +145,21 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
           }
           continue;
         }
+        String failure = jobs.newFailure(id);
+        if (failure != null) {
+          lines.info("the job failed and restarts from its last checkpoint: " + failure);
+        }
+        KafkaProgress.Offsets o = progress.poll();
+        if (System.nanoTime() - lastReport > 10_000_000_000L && !o.caughtUp()) {
+          lines.info(String.format("progress: %,d of %,d records checkpointed", o.committed(), o.ends()));
+          lastReport = System.nanoTime();
+        }
+        if (o.caughtUp() && !caughtUp && o.ends() > 0) {
+          double s = (System.nanoTime() - began) / 1e9;
+          lines.info(String.format("caught up: %,d records checkpointed %.1f s after the start", o.ends(), s));
+          caughtUp = true;
+        }
+        caughtUp &= o.caughtUp();
         if (stopAfterIdle != null && !stopping && progress.idleAndCaughtUp(stopAfterIdle)) {
           lines.info("no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed: draining (closing every window)");
           Path savepoints = Files.createTempDirectory("trainset-savepoint-");

@@ -97,6 +97,7 @@ public class StreamKafkaIT {
       assertTrue(r.stderr(), l.startsWith("trainset"));
     }
     assertTrue(r.stderr(), r.stderr().contains("draining (closing every window)"));
+    assertTrue(r.stderr(), !r.stderr().contains("restarts from its last checkpoint"));
     String result = r.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
     JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
     assertEquals(r.all(), "succeeded", line.get("status").asText());

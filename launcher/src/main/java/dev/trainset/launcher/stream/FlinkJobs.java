@@ -79,6 +79,35 @@ public final class FlinkJobs {
     }
   }
 
+  private long seenFailure;
+
+  /** The first line of the job's newest failure since the last call, or null. */
+  public String newFailure(String job) {
+    try {
+      JsonNode entries = call("GET", "/jobs/" + job + "/exceptions", null).path("exceptionHistory").path("entries");
+      String line = null;
+      long newest = seenFailure;
+      for (JsonNode e : entries) {
+        long t = e.path("timestamp").asLong();
+        if (t > seenFailure && t > newest - 1) {
+          newest = Math.max(newest, t);
+          String trace = e.path("stacktrace").asText();
+          String root = trace;
+          for (String l : trace.split("\n")) {
+            if (l.startsWith("Caused by: ")) {
+              root = l.substring("Caused by: ".length());
+            }
+          }
+          line = root.split("\n")[0];
+        }
+      }
+      seenFailure = newest;
+      return line;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** Stops the job with a savepoint in {@code directory}, draining it first (the watermark goes to the end). */
   public String stopWithDrain(String job, String directory) throws IOException {
     String body = JSON.createObjectNode().put("drain", true).put("targetDirectory", directory).toString();

@@ -62,11 +62,17 @@ public final class KafkaProgress implements AutoCloseable {
     }
   }
 
-  /**
-   * Whether no record has arrived for {@code idle} and the job's group has committed every end offset. Call it
-   * every few seconds.
-   */
-  public boolean idleAndCaughtUp(java.time.Duration idle) throws Exception {
+  /** The topics' end offsets and the group's committed offsets, summed over partitions. */
+  public record Offsets(long ends, long committed) {
+    public boolean caughtUp() {
+      return committed >= ends;
+    }
+  }
+
+  private Offsets last = new Offsets(0, 0);
+
+  /** Reads the end and committed offsets now; call it every few seconds. */
+  public Offsets poll() throws Exception {
     Set<TopicPartition> partitions = new java.util.HashSet<>();
     for (TopicDescription d : admin.describeTopics(kafka.topics()).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
       d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition())));
@@ -79,20 +85,26 @@ public final class KafkaProgress implements AutoCloseable {
     if (!endOffsets.equals(lastEnds)) {
       lastEnds = endOffsets;
       unchangedSince = System.nanoTime();
-      return false;
-    }
-    if (System.nanoTime() - unchangedSince < idle.toNanos()) {
-      return false;
     }
     Map<TopicPartition, OffsetAndMetadata> committed =
         admin.listConsumerGroupOffsets(kafka.groupId()).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+    long endSum = 0;
+    long committedSum = 0;
     for (Map.Entry<TopicPartition, Long> e : endOffsets.entrySet()) {
       OffsetAndMetadata c = committed.get(e.getKey());
-      if (e.getValue() > 0 && (c == null || c.offset() < e.getValue())) {
-        return false;
-      }
+      endSum += e.getValue();
+      committedSum += c == null ? 0 : Math.min(c.offset(), e.getValue());
     }
-    return true;
+    last = new Offsets(endSum, committedSum);
+    return last;
+  }
+
+  /**
+   * Whether, at the last {@link #poll}, no record had arrived for {@code idle} and the job's group had committed
+   * every end offset.
+   */
+  public boolean idleAndCaughtUp(java.time.Duration idle) {
+    return last.caughtUp() && System.nanoTime() - unchangedSince >= idle.toNanos();
   }
 
   @Override
