@@ -88,6 +88,14 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     List<String> base = new ArrayList<>(Storage.beamArgs(cfg.storage(), List.of(out)));
     base.addAll(List.of(
         "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--checkpointingInterval=5000", "--autoWatermarkInterval=200"));
+    // A name of this run's own, so that the launcher watches and stops this job, not another one on a shared cluster.
+    String jobName = "trainset-stream-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    beam = new ArrayList<>(beam);
+    if (beam.stream().noneMatch(a -> a.startsWith("--jobName="))) {
+      beam.add("--jobName=" + jobName);
+    } else {
+      jobName = beam.stream().filter(a -> a.startsWith("--jobName=")).findFirst().orElseThrow().substring("--jobName=".length());
+    }
     // Flink keeps checkpoints in the JobManager's memory unless told otherwise, and fails a checkpoint past 5 MB
     // ("Size of the state is larger than the maximum permitted memory-backed state"): a window of a few tens of
     // thousands of records. The embedded cluster checkpoints to a local folder instead.
@@ -139,7 +147,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
           break;
         }
         if (id == null) {
-          id = jobs.runningJob();
+          id = jobs.runningJob(jobName);
           if (id != null) {
             lines.info("job " + id + " is running" + (stopAfterIdle == null ? "" : "; it stops once no record has arrived for " + stopAfterIdle.toSeconds() + " s"));
           }

@@ -40,13 +40,14 @@ public final class FlinkJobs {
     }
   }
 
-  /** The id of the one job that is not finished, or null while there is none (yet). */
-  public String runningJob() {
+  /** The id of the unfinished job named {@code name}, or null while there is none (yet). */
+  public String runningJob(String name) {
     try {
-      for (JsonNode j : call("GET", "/jobs", null).path("jobs")) {
-        String s = j.path("status").asText();
-        if (s.equals("RUNNING") || s.equals("CREATED") || s.equals("INITIALIZING") || s.equals("RESTARTING")) {
-          return j.path("id").asText();
+      for (JsonNode j : call("GET", "/jobs/overview", null).path("jobs")) {
+        String s = j.path("state").asText();
+        if (j.path("name").asText().equals(name)
+            && (s.equals("RUNNING") || s.equals("CREATED") || s.equals("INITIALIZING") || s.equals("RESTARTING"))) {
+          return j.path("jid").asText();
         }
       }
       return null;

@@ -139,6 +139,9 @@ public record StreamConfig(
     MessageFormat format = root.enumValue("format", MessageFormat.class, MessageFormat.JSON);
     ReadLimits limits = RunConfig.limits(root.object("limits"));
     TextEncoding encoding = RunConfig.encoding(root);
+    if (!encoding.asciiCompatible()) {
+      throw TrainsetException.config("encoding", encoding.configName() + " messages are not read yet (utf-8, latin-1 and windows-1252 are)");
+    }
 
     ConfigNode sch = root.object("schema").allowOnly("columns", "required");
     Map<String, String> declared = sch.stringMap("columns");

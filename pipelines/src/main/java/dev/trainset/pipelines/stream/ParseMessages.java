@@ -4,19 +4,17 @@ import dev.trainset.transforms.io.stream.Message;
 import dev.trainset.transforms.io.stream.StreamRecord;
 import dev.trainset.transforms.io.stream.WindowFiles;
 import dev.trainset.transforms.slice.MessageBatch;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
 
 /**
- * Parses the messages of a bundle together ({@link MessageBatch}: one in-memory slice, the batch readers), and keys
- * each record by where it is written: its split's name, or {@code rejected}. Every message gives one record, with the
- * message's own time, so nothing moves to an earlier window or past the watermark.
+ * Parses each message with the batch readers ({@link MessageBatch}) and keys its record by where it is written: its
+ * split's name, or {@code rejected}. Every message gives one record, with the message's own time, output while the
+ * message is processed, so nothing moves to an earlier window or past the watermark.
  */
 final class ParseMessages extends DoFn<Message, KV<String, StreamRecord>> {
   static final String READ = "messagesRead";
@@ -27,9 +25,6 @@ final class ParseMessages extends DoFn<Message, KV<String, StreamRecord>> {
   private final Counter read = Metrics.counter(ParseMessages.class, READ);
   private final Counter rejected = Metrics.counter(ParseMessages.class, REJECTED);
   private transient MessageBatch batch;
-  private transient List<Message> messages;
-  private transient List<Instant> times;
-  private transient List<BoundedWindow> windows;
 
   ParseMessages(MessageBatch.Spec spec, List<String> splits) {
     this.spec = spec;
@@ -41,42 +36,15 @@ final class ParseMessages extends DoFn<Message, KV<String, StreamRecord>> {
     batch = new MessageBatch(spec, "messages");
   }
 
-  @StartBundle
-  public void start() {
-    messages = new ArrayList<>();
-    times = new ArrayList<>();
-    windows = new ArrayList<>();
-  }
-
   @ProcessElement
-  public void process(@Element Message m, @Timestamp Instant time, BoundedWindow window) {
-    messages.add(m);
-    times.add(time);
-    windows.add(window);
-  }
-
-  @FinishBundle
-  public void finish(FinishBundleContext c) {
-    if (messages.isEmpty()) {
-      return;
+  public void process(@Element Message m, @Timestamp Instant time, OutputReceiver<KV<String, StreamRecord>> out) {
+    // One message at a time, output at once: Beam's Flink runner forwards the watermark while a bundle is open, so
+    // records held back to the end of a bundle could reach the window writers behind it (apache/beam#28649).
+    StreamRecord r = batch.parse(List.of(m), new long[] {time.getMillis()})[0];
+    read.inc();
+    if (r.isRejected()) {
+      rejected.inc();
     }
-    long[] millis = new long[messages.size()];
-    for (int i = 0; i < millis.length; i++) {
-      millis[i] = times.get(i).getMillis();
-    }
-    StreamRecord[] records = batch.parse(messages, millis);
-    long bad = 0;
-    for (int i = 0; i < records.length; i++) {
-      StreamRecord r = records[i];
-      if (r.isRejected()) {
-        bad++;
-      }
-      c.output(KV.of(r.isRejected() ? WindowFiles.REJECTED : splits.get(r.split()), r), times.get(i), windows.get(i));
-    }
-    read.inc(records.length);
-    rejected.inc(bad);
-    messages.clear();
-    times.clear();
-    windows.clear();
+    out.output(KV.of(r.isRejected() ? WindowFiles.REJECTED : splits.get(r.split()), r));
   }
 }

@@ -77,5 +77,6 @@ public class StreamConfigTest {
     assertTrue(error(kafka + BASE.replace("allowedLateness: 30s", "allowedLateness: soon")).contains("expected a duration such as 30s"));
     assertTrue(error(kafka + BASE + "split: {method: hash, key: nope}\n").contains("split.key"));
     assertTrue(error(kafka + BASE + "output: {path: /tmp/out, oneHot: [label]}\n").contains("cannot learn categories"));
+    assertEquals("config key 'encoding': utf-16 messages are not read yet (utf-8, latin-1 and windows-1252 are)", error(kafka + BASE + "encoding: utf-16\n"));
   }
 }

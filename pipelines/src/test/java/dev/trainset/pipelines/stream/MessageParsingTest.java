@@ -128,4 +128,16 @@ public class MessageParsingTest {
     EventTimeField csv = EventTimeField.csv("ts", 1, ',', '"', StandardCharsets.UTF_8);
     assertEquals(Long.valueOf(T), csv.millis("\"a,b\",2026-03-01T10:00:00Z,c".getBytes(StandardCharsets.UTF_8)));
   }
+
+  @Test
+  public void givenABlankMessageAndOneWithAByteOrderMark_theBlankIsEmpty_andTheMarkIsNotPartOfTheFirstValue() throws Exception {
+    StreamConfig cfg = config("csv", "");
+    StreamRecord[] r = parse(cfg, "1,2026-03-01T10:00:00Z,a,x", "  \t ", "\uFEFF3,2026-03-01T10:00:02Z,c,x", "4,2026-03-01T10:00:03Z,d,x");
+    assertNull(r[0].reason());
+    assertEquals("an empty message", r[1].reason());
+    assertNull(r[2].reason(), r[2].reason());
+    assertEquals(3L, value(cfg, r[2], indexOut(cfg, "id")));
+    assertEquals(4L, value(cfg, r[3], indexOut(cfg, "id")));
+    assertEquals(T + 3000, r[3].windowMillis());
+  }
 }

@@ -33,7 +33,7 @@ public final class SliceInput extends InputStream {
   private final long end;
   private final boolean count;
   private final int quote;
-  private final byte[] buf = new byte[BUFFER];
+  private final byte[] buf;
   private int pos;
   private int len;
   private long offset; // file offset of buf[0]
@@ -45,6 +45,11 @@ public final class SliceInput extends InputStream {
   private boolean countPrevCr;
 
   private SliceInput(InputStream in, long[] raw, String path, boolean bounded, long start, long end, boolean count, int quote) {
+    this(in, raw, path, bounded, start, end, count, quote, BUFFER);
+  }
+
+  private SliceInput(InputStream in, long[] raw, String path, boolean bounded, long start, long end, boolean count, int quote, int buffer) {
+    this.buf = new byte[buffer];
     this.in = in;
     this.raw = raw;
     this.path = path;
@@ -95,7 +100,8 @@ public final class SliceInput extends InputStream {
 
   /** In-memory bytes read as a whole file named {@code path} (a batch of stream messages). */
   public static SliceInput of(byte[] bytes, int length, String path) {
-    return new SliceInput(new java.io.ByteArrayInputStream(bytes, 0, length), new long[1], path, false, 0, Long.MAX_VALUE, false, -1);
+    return new SliceInput(
+        new java.io.ByteArrayInputStream(bytes, 0, length), new long[1], path, false, 0, Long.MAX_VALUE, false, -1, Math.min(BUFFER, length + 1));
   }
 
   /**
@@ -175,7 +181,7 @@ public final class SliceInput extends InputStream {
     pos = 0;
     len = 0;
     int n;
-    while ((n = in.read(buf, 0, BUFFER)) == 0) {
+    while ((n = in.read(buf, 0, buf.length)) == 0) {
       // a channel may return 0 bytes; keep asking
     }
     if (n < 0) {
@@ -192,6 +198,11 @@ public final class SliceInput extends InputStream {
   }
 
   /** The file offset of the slice's first byte. */
+  /** The size of this input's buffer (readers on top of it need no bigger one). */
+  public int bufferSize() {
+    return buf.length;
+  }
+
   public long firstByte() {
     return firstByte;
   }

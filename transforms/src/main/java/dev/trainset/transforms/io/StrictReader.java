@@ -19,7 +19,7 @@ final class StrictReader extends Reader {
   private final TextEncoding encoding;
   private final String path;
   private final CharsetDecoder decoder;
-  private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER);
+  private final ByteBuffer bytes;
   private final char[] one = new char[2]; // for reads of one char, which may need two (a surrogate pair)
   private int oneLeft;
   private int onePos;
@@ -29,6 +29,7 @@ final class StrictReader extends Reader {
 
   StrictReader(InputStream in, TextEncoding encoding, String path, long firstByte) {
     this.in = in;
+    this.bytes = ByteBuffer.allocate(in instanceof SliceInput s ? Math.max(256, Math.min(BUFFER, s.bufferSize())) : BUFFER);
     this.encoding = encoding;
     this.path = path;
     this.bufferStart = firstByte;

@@ -13,7 +13,10 @@ public final class LineReader implements Closeable {
   private final Reader in;
   private final int maxChars;
   private final int keepChars;
-  private final char[] buf = new char[1 << 16];
+  private static final int MAX_BUFFER = 1 << 16;
+  // Starts small and doubles while reads fill it, up to 64K chars: a file's reader grows at once, a one-message
+  // reader (a stream) stays small instead of allocating 128 KB per message.
+  private char[] buf = new char[1 << 10];
   private final StringBuilder line = new StringBuilder(256);
   private int pos;
   private int end;
@@ -37,6 +40,9 @@ public final class LineReader implements Closeable {
     boolean any = false;
     while (true) {
       if (pos == end) {
+        if (end == buf.length && buf.length < MAX_BUFFER) {
+          buf = new char[buf.length * 2];
+        }
         end = in.read(buf, 0, buf.length);
         pos = 0;
         if (end <= 0) {

@@ -83,8 +83,8 @@ public final class MessageBatch {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(messages.size() * 128);
     List<Integer> alone = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
-      byte[] p = messages.get(i).payload();
-      if (p.length == 0) {
+      byte[] p = withoutBom(messages.get(i).payload());
+      if (blank(p)) {
         out[i] = StreamRecord.rejected(messages.get(i), sourceMillis[i], "", "an empty message", "read");
         continue;
       }
@@ -109,7 +109,7 @@ public final class MessageBatch {
     }
     for (int i : alone) {
       if (out[i] == null) {
-        byte[] p = messages.get(i).payload();
+        byte[] p = withoutBom(messages.get(i).payload());
         if (spec.wrapWhole()) {
           byte[] w = new byte[p.length + 2];
           w[0] = '[';
@@ -200,6 +200,24 @@ public final class MessageBatch {
     view.next(label == null ? LabelClasses.ALL : label.splitClass(), ordinal);
     int split = splitter.split(view);
     return StreamRecord.row(m, eventMillis, split, label == null ? null : label.text(), bytes.encode(preparer.prepared()));
+  }
+
+  /** A message of only white space is empty: the line readers would skip it and shift the records after it. */
+  private static boolean blank(byte[] p) {
+    for (byte b : p) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A UTF-8 byte-order mark at the start of a message is not part of its first value, wherever it is in a batch. */
+  private static byte[] withoutBom(byte[] p) {
+    if (p.length >= 3 && (p[0] & 0xFF) == 0xEF && (p[1] & 0xFF) == 0xBB && (p[2] & 0xFF) == 0xBF) {
+      return java.util.Arrays.copyOfRange(p, 3, p.length);
+    }
+    return p;
   }
 
   /** Whether a message can be one line of the joined slice: no line break, and in CSV no quote left open. */
