@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * train and storage): the file, {@code --set}, the same keys as {@code --section.key=value} flags, logging.
  */
 final class SectionOptions {
-  @Option(names = "--config", paramLabel = "FILE", description = "A run file; the sections this command uses are read (storage; train for train).")
+  @Option(names = "--config", paramLabel = "FILE", description = "A run file, or for stream a stream file; the sections this command uses are read (storage; train for train; all for stream).")
   Path config;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key, e.g. --set storage.s3.endpoint=http://127.0.0.1:9090 (repeatable).")

@@ -140,6 +140,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       String id = null;
       boolean stopping = false;
       boolean caughtUp = false;
+      boolean offsetsMissing = false;
       long lastReport = System.nanoTime();
       while (job.isAlive()) {
         job.join(2000);
@@ -157,7 +158,19 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         if (failure != null) {
           lines.info("the job failed and restarts from its last checkpoint: " + failure);
         }
-        KafkaProgress.Offsets o = progress.poll();
+        KafkaProgress.Offsets o;
+        try {
+          o = progress.poll();
+        } catch (Exception e) {
+          // The job goes on; only the launcher's view of the topics is missing for now (and ending the launcher here
+          // would end the job with it).
+          if (!offsetsMissing) {
+            lines.info("cannot read the topics' offsets from Kafka for now (" + e.getClass().getSimpleName() + "); the job goes on");
+          }
+          offsetsMissing = true;
+          continue;
+        }
+        offsetsMissing = false;
         if (System.nanoTime() - lastReport > 10_000_000_000L && !o.caughtUp()) {
           lines.info(String.format("progress: %,d of %,d records checkpointed", o.committed(), o.ends()));
           lastReport = System.nanoTime();
