@@ -92,12 +92,10 @@ public record StreamConfig(
    * @param topics the topics read
    * @param groupId the consumer group (offsets are committed to it when windows are checkpointed)
    * @param startFrom where a group without committed offsets starts
-   * @param properties further Kafka consumer properties (SASL, SSL, timeouts), as given
-   * @param secretProperties names of {@code properties} whose values are secrets (never printed)
+   * @param properties further Kafka consumer properties (SASL, SSL, timeouts), as given; printed masked
+   *     ({@link StreamConfig#masked}: keys that name a secret, such as {@code sasl.jaas.config})
    */
-  public record Kafka(
-      String bootstrapServers, List<String> topics, String groupId, StartFrom startFrom, Map<String, String> properties,
-      Set<String> secretProperties)
+  public record Kafka(String bootstrapServers, List<String> topics, String groupId, StartFrom startFrom, Map<String, String> properties)
       implements Source {}
 
   /**
@@ -268,15 +266,8 @@ public record StreamConfig(
     }
     if (s.has("kafka")) {
       ConfigNode k = s.object("kafka").allowOnly("bootstrapServers", "topics", "groupId", "startFrom", "properties");
-      Map<String, String> props = k.stringMap("properties");
-      Set<String> secret = new LinkedHashSet<>();
-      for (String name : props.keySet()) {
-        if (name.contains("password") || name.equals("sasl.jaas.config")) {
-          secret.add(name);
-        }
-      }
       return new Kafka(
-          k.requiredString("bootstrapServers"), topics(k), k.string("groupId", "trainset"), kafkaStart(k), props, secret);
+          k.requiredString("bootstrapServers"), topics(k), k.string("groupId", "trainset"), kafkaStart(k), k.stringMap("properties"));
     }
     if (s.has("eventhubs")) {
       ConfigNode e =
@@ -293,7 +284,7 @@ public record StreamConfig(
       Map<String, String> props = eventHubsProperties(cs);
       props.putAll(e.stringMap("properties"));
       return new Kafka(
-          servers, List.of(e.requiredString("eventHub")), e.string("groupId", "$Default"), kafkaStart(e), props, Set.of("sasl.jaas.config"));
+          servers, List.of(e.requiredString("eventHub")), e.string("groupId", "$Default"), kafkaStart(e), props);
     }
     ConfigNode k = s.object("kinesis").allowOnly("stream", "region", "startFrom", "endpoint");
     String start = k.string("startFrom", "trim-horizon").trim().toLowerCase(Locale.ROOT);

@@ -80,8 +80,7 @@ final class WriteWindows extends DoFn<KV<String, StreamRecord>, KV<Long, WindowP
     Long firstOpen = open.read();
     if (firstOpen != null && start < firstOpen) {
       // The source times records so that this does not happen; should it, the record is kept as late, not dropped.
-      r = new StreamRecord(r.topic(), r.partition(), r.offset(), firstOpen, -1, null, null,
-          r.raw() != null ? r.raw() : "", "late: its window " + WindowFiles.folder(start) + " had been written", "late");
+      r = r.late(firstOpen, "late: its window " + WindowFiles.folder(start) + " had been written");
       start = firstOpen;
     }
     records.add(r);

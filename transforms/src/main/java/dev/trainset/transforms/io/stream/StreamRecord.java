@@ -41,9 +41,9 @@ public record StreamRecord(
     return row == null;
   }
 
-  /** This record turned away as late: its event time's window had closed. */
-  public StreamRecord late(String why) {
-    return new StreamRecord(topic, partition, offset, windowMillis, -1, null, null, raw, why, "late");
+  /** This record turned away as late, into the window at {@code windowMillis}: its own window had closed. */
+  public StreamRecord late(long windowMillis, String why) {
+    return new StreamRecord(topic, partition, offset, windowMillis, -1, null, null, raw != null ? raw : "", why, "late");
   }
 
   /** A deterministic coder. */
