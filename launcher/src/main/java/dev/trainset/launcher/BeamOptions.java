@@ -35,6 +35,15 @@ final class BeamOptions {
    * the runner configuration's {@code flinkConf} may replace (the stream command's REST port).
    */
   static PipelineOptions from(List<String> base, List<String> beamArgs, Path runnerConfig, Map<String, String> flinkDefaults) {
+    return from(base, beamArgs, runnerConfig, flinkDefaults, false);
+  }
+
+  /**
+   * As {@link #from(List, List, Path, Map)}; with {@code warmFlink}, a batch run on embedded Flink starts its
+   * mini-cluster now, in the background ({@link WarmMiniCluster}), for the job that follows.
+   */
+  static PipelineOptions from(
+      List<String> base, List<String> beamArgs, Path runnerConfig, Map<String, String> flinkDefaults, boolean warmFlink) {
     List<String> args = new ArrayList<>(base);
     RunnerFile file = RunnerFile.read(runnerConfig);
     for (String a : file.args()) {
@@ -74,6 +83,10 @@ final class BeamOptions {
       flinkConf.clear(); // defaults for a generated mini-cluster configuration only
     }
     EmbeddedFlink.configure(args, flinkConf, System.getenv("FLINK_CONF_DIR"));
+    if (warmFlink && EmbeddedFlink.isEmbedded(args) && !args.contains("--streaming=true")
+        && EmbeddedFlink.startWarm(args, System.getenv("FLINK_CONF_DIR"))) {
+      replace(args, "--flinkMaster=[auto]");
+    }
     try {
       return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation().create();
     } catch (IllegalArgumentException e) {

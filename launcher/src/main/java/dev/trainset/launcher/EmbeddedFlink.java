@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 
 /**
  * The configuration of the Flink mini-cluster that runs inside the trainset JVM ({@code flinkMaster: "[local]"}).
@@ -60,6 +62,28 @@ final class EmbeddedFlink {
     Map<String, String> conf = new TreeMap<>(DEFAULTS);
     conf.putAll(fromRunnerConfig);
     args.add("--flinkConfDir=" + write(conf));
+  }
+
+  /**
+   * Starts the mini-cluster of a batch run now ({@link WarmMiniCluster}), with the Flink configuration Beam would load
+   * ({@code --flinkConfDir}, else {@code FLINK_CONF_DIR}) and a slot per task ({@code --parallelism}). False, and
+   * nothing started, when the parallelism is not a number (Beam's options then say so).
+   */
+  static boolean startWarm(List<String> args, String flinkConfDirEnv) {
+    String p = value(args, "--parallelism");
+    int parallelism;
+    try {
+      parallelism = p == null || Integer.parseInt(p) < 1 ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(p);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    String dir = value(args, "--flinkConfDir");
+    if (dir == null && flinkConfDirEnv != null && !flinkConfDirEnv.isBlank()) {
+      dir = flinkConfDirEnv;
+    }
+    Configuration conf = dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
+    WarmMiniCluster.start(conf, parallelism);
+    return true;
   }
 
   private static Path write(Map<String, String> conf) {

@@ -35,6 +35,7 @@ final class RunCommand implements Callable<Integer>, ResultLine.Owner {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     run.beamArgs = beamArgs;
+    run.warmFlink = true;
     RunConfig cfg = run.config();
     // The training step's settings are checked now, so a bad train section fails before the pipeline runs.
     TrainSettings train = TrainSettings.checked(cfg.effective());

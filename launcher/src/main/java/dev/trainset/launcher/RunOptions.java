@@ -133,12 +133,15 @@ final class RunOptions {
       beam.removeIf(RunOptions::isConfigFlag);
       List<String> storage =
           cfg == null ? List.of() : Storage.beamArgs(cfg.storage(), List.of(cfg.input().path(), cfg.output().path()));
-      options = BeamOptions.from(storage, beam, runnerConfig);
+      options = BeamOptions.from(storage, beam, runnerConfig, java.util.Map.of(), warmFlink);
     }
     return options;
   }
 
   private PipelineOptions options;
+
+  /** Whether a batch job on embedded Flink follows, so its mini-cluster may start with the options ({@link WarmMiniCluster}). */
+  boolean warmFlink;
 
   /**
    * Every configuration key is also a flag: {@code --split.seed=7}, {@code --label.column=class},

@@ -1,6 +1,7 @@
 package dev.trainset.launcher;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -11,7 +12,15 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MemorySize;
@@ -103,5 +112,47 @@ public class EmbeddedFlinkTest {
     File nested = runnerConfig("runner: FlinkRunner\nflinkConf:\n  taskmanager:\n    memory: 1g\n");
     e = assertThrows(TrainsetException.class, () -> confDir(List.of(), nested));
     assertTrue(e.getMessage(), e.getMessage().endsWith("flinkConf.taskmanager must be a single value (a Flink option, e.g. taskmanager.memory.managed.size: 256m)"));
+  }
+
+  static final AtomicLong SUM = new AtomicLong();
+
+  private static void runSum(PipelineOptions options) {
+    Pipeline p = Pipeline.create(options);
+    p.apply(Create.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L))
+        .apply(Sum.longsGlobally())
+        .apply(
+            ParDo.of(
+                new DoFn<Long, Void>() {
+                  @ProcessElement
+                  public void process(@Element Long v) {
+                    SUM.addAndGet(v);
+                  }
+                }));
+    assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
+  }
+
+  @Test
+  public void aBatchRun_startsItsMiniClusterWithTheOptions_andItsJobRunsThere_thenALaterJobGetsItsOwn() {
+    PipelineOptions options =
+        BeamOptions.from(List.of(), List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2"), null, Map.of(), true);
+    assertEquals("[auto]", options.as(FlinkPipelineOptions.class).getFlinkMaster());
+    assertTrue(WarmMiniCluster.waiting());
+    SUM.set(0);
+    runSum(options);
+    assertEquals(55, SUM.get());
+    assertFalse("the job took the started mini-cluster", WarmMiniCluster.waiting());
+    runSum(options); // the first cluster shut down with its job: this one starts its own
+    assertEquals(110, SUM.get());
+  }
+
+  @Test
+  public void aStreamRun_orARunWithoutAJob_startsNoMiniCluster() {
+    PipelineOptions stream =
+        BeamOptions.from(List.of(), List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true"), null, Map.of(), true);
+    assertEquals("[local]", stream.as(FlinkPipelineOptions.class).getFlinkMaster());
+    PipelineOptions validate =
+        BeamOptions.from(List.of(), List.of("--runner=FlinkRunner", "--flinkMaster=[local]"), null, Map.of(), false);
+    assertEquals("[local]", validate.as(FlinkPipelineOptions.class).getFlinkMaster());
+    assertFalse(WarmMiniCluster.waiting());
   }
 }
