@@ -37,7 +37,7 @@ final class ExportCommand implements Callable<Integer>, ResultLine.Owner {
   @Option(names = "--to", required = true, paramLabel = "URI", description = "The destination folder (abfss:// and wasbs:// are translated).")
   String to;
 
-  @Option(names = "--format", split = ",", paramLabel = "FORMAT", description = "parquet, sagemaker-csv, jsonl, mltable (repeatable or comma-separated; default: the source's formats).")
+  @Option(names = "--format", split = ",", paramLabel = "FORMAT", description = "parquet, sagemaker-csv, features-csv, jsonl, mltable (repeatable or comma-separated; default: the source's formats).")
   List<String> formats = new ArrayList<>();
 
   @Option(names = "--compression", paramLabel = "gzip|none", description = "Compression of CSV and JSON Lines files (default: the source's).")

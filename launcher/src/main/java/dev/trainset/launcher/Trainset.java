@@ -14,7 +14,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = Trainset.Version.class,
     description = "Turns raw data (CSV, ARFF, JSON) into ready-to-train training sets on Apache Beam.",
-    subcommands = {RunCommand.class, StreamCommand.class, ValidateCommand.class, SchemaCommand.class, ExportCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, StreamCommand.class, ValidateCommand.class, SchemaCommand.class, ExportCommand.class, TrainCommand.class, EvaluateCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

@@ -112,9 +112,19 @@ final class Finish {
       for (OutputFormat f : cfg.output().formats()) {
         String dest = WriteSlice.destination(name, f);
         List<Manifest.FileEntry> files = placed.getOrDefault(dest, List.of());
+        List<String> linesMatch = null;
+        if (f == OutputFormat.FEATURES_CSV) {
+          linesMatch = new ArrayList<>();
+          for (OutputFormat other : cfg.output().formats()) {
+            if (other != OutputFormat.FEATURES_CSV) {
+              linesMatch.add(WriteSlice.destination(name, other));
+            }
+          }
+        }
         Manifest.Output o =
             new Manifest.Output(
-                dest, out.path(dest + "/"), f.configName(), f.contentType(), compression(f, cfg.output()), rows(files), files, name, null);
+                dest, out.path(dest + "/"), f.configName(), f.contentType(), compression(f, cfg.output()), rows(files), files, name, null,
+                linesMatch);
         splitOutputs.add(o);
       }
       if (cfg.output().mltable()) {

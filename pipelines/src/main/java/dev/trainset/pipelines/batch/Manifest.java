@@ -108,7 +108,12 @@ public record Manifest(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Counts(long read, long written, long rejected, Long duplicatesRemoved) {}
 
-  /** One output: a split's files in one format, an MLTable file, or the rejected records. */
+  /**
+   * One output: a split's files in one format, an MLTable file, or the rejected records.
+   *
+   * @param linesMatch for {@code features-csv}: the split's labelled outputs whose files it matches file by file (same
+   *     name) and line for line (same rows in the same order), so predictions join back by (file, line)
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Output(
@@ -120,7 +125,14 @@ public record Manifest(
       long rows,
       List<FileEntry> files,
       String split,
-      String dataFrom) {}
+      String dataFrom,
+      List<String> linesMatch) {
+    public Output(
+        String name, String path, String format, String contentType, String compression, long rows, List<FileEntry> files, String split,
+        String dataFrom) {
+      this(name, path, format, contentType, compression, rows, files, split, dataFrom, null);
+    }
+  }
 
   /** A file: its full path, rows (absent for an MLTable file), bytes and sha256. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -383,6 +383,12 @@ final class Planning {
         throw TrainsetException.config("output.formats", problems.get(0));
       }
     }
+    if (cfg.output().formats().contains(OutputFormat.FEATURES_CSV)) {
+      List<String> problems = SageMakerCsvWriter.featureProblems(prep.output(), prep.hasLabel());
+      if (!problems.isEmpty()) {
+        throw TrainsetException.config("output.formats", problems.get(0));
+      }
+    }
     return prep;
   }
 }

@@ -14,11 +14,11 @@ import java.util.concurrent.Future;
  * Runs one task per slice in the launcher's own threads, one per core: how both passes run when no Beam job is
  * needed. Largest slices first, so the last one to finish is a small one.
  */
-final class SliceThreads {
+public final class SliceThreads {
   private SliceThreads() {}
 
   /** The work on one slice. */
-  interface Task<T> {
+  public interface Task<T> {
     T run(FileSlice slice) throws Exception;
   }
 
@@ -26,7 +26,7 @@ final class SliceThreads {
    * The tasks' results, largest slice first; a task's {@link TrainsetException} is thrown as it is, anything else as an
    * internal error naming {@code what} ({@code "the first pass"}).
    */
-  static <T> List<T> run(List<FileSlice> slices, String threadName, String what, Task<T> task) {
+  public static <T> List<T> run(List<FileSlice> slices, String threadName, String what, Task<T> task) {
     int threads = Math.max(1, Math.min(slices.size(), Runtime.getRuntime().availableProcessors()));
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, threadName);

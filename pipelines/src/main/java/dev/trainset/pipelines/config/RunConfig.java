@@ -217,7 +217,7 @@ public record RunConfig(
       OutputFormat of = OutputFormat.parse(f);
       if (of == null) {
         throw TrainsetException.config(
-            "output.formats", "unknown format '" + f + "' (expected parquet, sagemaker-csv, jsonl or mltable)");
+            "output.formats", "unknown format '" + f + "' (expected parquet, sagemaker-csv, features-csv, jsonl or mltable)");
       }
       if (!formats.contains(of)) {
         formats.add(of);

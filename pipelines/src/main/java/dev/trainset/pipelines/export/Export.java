@@ -197,9 +197,19 @@ public final class Export {
         for (Manifest.FileEntry x : fl) {
           rows += x.rows();
         }
+        List<String> linesMatch = null;
+        if (t.format == OutputFormat.FEATURES_CSV) {
+          linesMatch = new ArrayList<>();
+          for (Target other : targets) {
+            if (other.split.equals(split) && other.format != OutputFormat.FEATURES_CSV) {
+              linesMatch.add(other.name());
+            }
+          }
+        }
         splitOutputs.add(
             new Manifest.Output(
-                t.name(), dst.path(t.name() + "/"), t.format.configName(), t.format.contentType(), t.compression, rows, fl, split, null));
+                t.name(), dst.path(t.name() + "/"), t.format.configName(), t.format.contentType(), t.compression, rows, fl, split, null,
+                linesMatch));
       }
       Manifest.SplitInfo si = manifest.splits().get(split);
       if (req.mltable) {
@@ -254,7 +264,7 @@ public final class Export {
       }
       OutputFormat of = OutputFormat.parse(f);
       if (of == null) {
-        throw TrainsetException.config("--format", "unknown format '" + a + "' (expected parquet, sagemaker-csv, jsonl or mltable)");
+        throw TrainsetException.config("--format", "unknown format '" + a + "' (expected parquet, sagemaker-csv, features-csv, jsonl or mltable)");
       }
       if (!formats.contains(of.configName())) {
         formats.add(of.configName());
@@ -313,6 +323,12 @@ public final class Export {
     }
     if (formats.contains(OutputFormat.SAGEMAKER_CSV)) {
       List<String> problems = SageMakerCsvWriter.problems(schema, hasLabel);
+      if (!problems.isEmpty()) {
+        throw TrainsetException.config("--format", problems.get(0));
+      }
+    }
+    if (formats.contains(OutputFormat.FEATURES_CSV)) {
+      List<String> problems = SageMakerCsvWriter.featureProblems(schema, hasLabel);
       if (!problems.isEmpty()) {
         throw TrainsetException.config("--format", problems.get(0));
       }

@@ -79,7 +79,7 @@ public class RunConfigTest {
         "config key 'schema.columns.age': unknown column type 'decimal' (expected boolean, long, double, timestamp or string)",
         error("input: {path: i}\nschema: {columns: {age: decimal}}\noutput: {path: o}\n"));
     assertEquals(
-        "config key 'output.formats': unknown format 'orc' (expected parquet, sagemaker-csv, jsonl or mltable)",
+        "config key 'output.formats': unknown format 'orc' (expected parquet, sagemaker-csv, features-csv, jsonl or mltable)",
         error("input: {path: i}\noutput: {path: o, formats: [orc]}\n"));
   }
 

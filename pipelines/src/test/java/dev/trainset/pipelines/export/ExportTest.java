@@ -157,7 +157,7 @@ public class ExportTest {
   public void givenFormatsTheSourceCannotGive_failsBeforeWritingAnything() throws Exception {
     File dest = tmp.newFolder("dest");
     TrainsetException e = assertThrows(TrainsetException.class, () -> export(dest, List.of("csv"), null));
-    assertEquals("config key '--format': unknown format 'csv' (expected parquet, sagemaker-csv, jsonl or mltable)", e.getMessage());
+    assertEquals("config key '--format': unknown format 'csv' (expected parquet, sagemaker-csv, features-csv, jsonl or mltable)", e.getMessage());
     e = assertThrows(TrainsetException.class, () -> export(dest, List.of("jsonl"), "zip"));
     assertEquals("config key '--compression': expected gzip or none, got 'zip'", e.getMessage());
     assertEquals(0, dest.list().length);

@@ -8,6 +8,11 @@ public enum OutputFormat {
   PARQUET("parquet", "parquet", ".parquet", "application/x-parquet"),
   /** Headerless CSV, label first, every value numeric: what SageMaker's built-in algorithms read. */
   SAGEMAKER_CSV("sagemaker-csv", "csv", ".csv", "text/csv"),
+  /**
+   * {@link #SAGEMAKER_CSV} without the label: what a SageMaker batch transform or endpoint takes. Each file holds, line
+   * for line, the rows of the file of the same name in the split's other formats.
+   */
+  FEATURES_CSV("features-csv", "features", ".csv", "text/csv"),
   /** One JSON object per line. */
   JSONL("jsonl", "jsonl", ".jsonl", "application/jsonlines");
 

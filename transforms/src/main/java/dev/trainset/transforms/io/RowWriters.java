@@ -40,6 +40,8 @@ public record RowWriters(List<OutputFormat> formats, ParquetRowWriter.Codec code
         return new ParquetRowWriter(schema, codec, rowGroupBytes, out);
       case SAGEMAKER_CSV:
         return new SageMakerCsvWriter(schema, labelFirst, textGzip, out);
+      case FEATURES_CSV:
+        return SageMakerCsvWriter.featuresOnly(schema, labelFirst, textGzip, out);
       default:
         return new JsonLinesWriter(schema, textGzip, out);
     }

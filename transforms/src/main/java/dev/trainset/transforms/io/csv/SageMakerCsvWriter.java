@@ -18,6 +18,7 @@ import java.util.List;
  */
 public final class SageMakerCsvWriter extends TextRowWriter {
   private final ColumnType[] types;
+  private final int first;
 
   /**
    * Checks the consumer's rules first.
@@ -25,15 +26,48 @@ public final class SageMakerCsvWriter extends TextRowWriter {
    * @throws IllegalArgumentException naming the column that breaks a rule
    */
   public SageMakerCsvWriter(TableSchema schema, boolean labelFirst, boolean gzip, OutputStream out) throws IOException {
+    this(schema, labelFirst, false, gzip, out);
+  }
+
+  private SageMakerCsvWriter(TableSchema schema, boolean labelFirst, boolean featuresOnly, boolean gzip, OutputStream out)
+      throws IOException {
     super(out, gzip);
-    List<String> problems = problems(schema, labelFirst);
+    List<String> problems = featuresOnly ? featureProblems(schema, labelFirst) : problems(schema, labelFirst);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(problems.get(0));
     }
+    first = featuresOnly && labelFirst ? 1 : 0;
     types = new ColumnType[schema.size()];
     for (int i = 0; i < types.length; i++) {
       types[i] = schema.column(i).type();
     }
+  }
+
+  /**
+   * {@code features-csv}: the same lines without the label (the first column, when there is one), in the same order:
+   * what a batch transform or an endpoint takes.
+   */
+  public static SageMakerCsvWriter featuresOnly(TableSchema schema, boolean labelFirst, boolean gzip, OutputStream out)
+      throws IOException {
+    return new SageMakerCsvWriter(schema, labelFirst, true, gzip, out);
+  }
+
+  /** Every reason this schema's features cannot be written as {@code features-csv}, one per column, each naming it. */
+  public static List<String> featureProblems(TableSchema schema, boolean labelFirst) {
+    List<String> out = new ArrayList<>();
+    for (int i = labelFirst ? 1 : 0; i < schema.size(); i++) {
+      ColumnSpec c = schema.column(i);
+      if (c.list() || !numeric(c)) {
+        out.add(
+            "features-csv needs numeric columns; column '" + c.name() + "' is " + c.describeType()
+                + " (drop it with columns.drop, or encode it with output.oneHot / output.ordinal)");
+      }
+    }
+    return out;
+  }
+
+  private static boolean numeric(ColumnSpec c) {
+    return c.type() == ColumnType.LONG || c.type() == ColumnType.DOUBLE || c.type() == ColumnType.BOOLEAN;
   }
 
   /** Every reason this schema cannot be written as SageMaker CSV, one per column, each naming it. */
@@ -45,8 +79,7 @@ public final class SageMakerCsvWriter extends TextRowWriter {
     }
     for (int i = 0; i < schema.size(); i++) {
       ColumnSpec c = schema.column(i);
-      boolean numeric = c.type() == ColumnType.LONG || c.type() == ColumnType.DOUBLE || c.type() == ColumnType.BOOLEAN;
-      if (c.list() || !numeric) {
+      if (c.list() || !numeric(c)) {
         out.add(
             "sagemaker-csv needs numeric columns; "
                 + (i == 0 ? "the label '" + c.name() + "'" : "column '" + c.name() + "'")
@@ -64,8 +97,8 @@ public final class SageMakerCsvWriter extends TextRowWriter {
 
   @Override
   protected void render(TypedRow row, StringBuilder line) {
-    for (int i = 0; i < types.length; i++) {
-      if (i > 0) {
+    for (int i = first; i < types.length; i++) {
+      if (i > first) {
         line.append(',');
       }
       if (row.isNull(i)) {

@@ -1,0 +1,109 @@
+package dev.trainset.transforms.evaluate;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.java.XGBoostError;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * An XGBoost model scored with XGBoost4J 1.7 (the line of SageMaker's {@code 1.7-1} container): the {@code
+ * xgboost-model} file of a SageMaker {@code model.tar.gz}, or such a file on its own (XGBoost's binary or JSON format).
+ * Serialisable as the model's bytes; each copy loads its own booster once, and predictions on one booster take turns.
+ */
+public final class XgboostScorer implements Scorer {
+  private static final long serialVersionUID = 1L;
+  /** The file a SageMaker XGBoost training job packs into {@code model.tar.gz}. */
+  public static final String MODEL_FILE = "xgboost-model";
+  private static final long MAX_MODEL_BYTES = 2L << 30;
+
+  private final byte[] model;
+  private final int features;
+  private transient Booster booster;
+
+  private XgboostScorer(byte[] model, Booster booster) throws XGBoostError {
+    this.model = model;
+    this.booster = booster;
+    this.features = (int) booster.getNumFeature();
+  }
+
+  /**
+   * Loads a model from a {@code model.tar.gz} (the entry {@value #MODEL_FILE}) or from the model file itself.
+   *
+   * @param name how to name the file in messages
+   */
+  public static XgboostScorer load(byte[] bytes, String name) throws NotAModel {
+    byte[] model = isGzip(bytes) ? fromArchive(bytes, name) : bytes;
+    try {
+      return new XgboostScorer(model, XGBoost.loadModel(model));
+    } catch (XGBoostError | IOException | RuntimeException e) {
+      String why = String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
+      throw new NotAModel(name + " is not an XGBoost model (XGBoost4J 1.7 cannot load it: " + why.trim() + ")");
+    }
+  }
+
+  private static boolean isGzip(byte[] b) {
+    return b.length > 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b;
+  }
+
+  private static byte[] fromArchive(byte[] bytes, String name) throws NotAModel {
+    List<String> seen = new ArrayList<>();
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(bytes)))) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        String entry = e.getName().startsWith("./") ? e.getName().substring(2) : e.getName();
+        if (e.isFile() && entry.equals(MODEL_FILE)) {
+          if (e.getSize() > MAX_MODEL_BYTES) {
+            throw new NotAModel(name + ": " + MODEL_FILE + " is " + e.getSize() + " bytes, more than the 2 GiB a model may have");
+          }
+          return readAll(tar);
+        }
+        if (seen.size() < 10) {
+          seen.add(entry);
+        }
+      }
+    } catch (IOException e) {
+      throw new NotAModel(name + " is not a readable tar.gz (" + e.getMessage() + ")");
+    }
+    throw new NotAModel(
+        name + " holds no " + MODEL_FILE + " file (SageMaker's XGBoost packs one); it holds: "
+            + (seen.isEmpty() ? "nothing" : String.join(", ", seen)));
+  }
+
+  private static byte[] readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    in.transferTo(out);
+    return out.toByteArray();
+  }
+
+  @Override
+  public int features() {
+    return features;
+  }
+
+  @Override
+  public synchronized float[][] predict(float[] data, int rows, int cols) {
+    DMatrix m = null;
+    try {
+      if (booster == null) {
+        booster = XGBoost.loadModel(model);
+      }
+      m = new DMatrix(data, rows, cols, Float.NaN);
+      return booster.predict(m);
+    } catch (XGBoostError | IOException e) {
+      throw new IllegalStateException("XGBoost could not score the rows: " + e.getMessage(), e);
+    } finally {
+      if (m != null) {
+        m.dispose();
+      }
+    }
+  }
+}
