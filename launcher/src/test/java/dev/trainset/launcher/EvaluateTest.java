@@ -170,6 +170,12 @@ public class EvaluateTest {
     assertEquals(2 * precision * recall / (precision + recall), m.get("f1").asDouble(), 1e-9);
     assertEquals(JSON.valueToTree(confusion).toString(), e.get("confusionMatrix").toString());
     assertTrue(e.get("manifestSha256").asText().matches("[0-9a-f]{64}"));
+    String report = Files.readString(out.resolve("report.html"));
+    assertTrue("the report keeps the training set's parts", report.contains("<h1>trainset report</h1>"));
+    assertTrue(report.contains("<h2>Evaluation</h2>"));
+    assertTrue(report.contains(String.format(java.util.Locale.ROOT, "<td class=\"l\">auc</td><td>%.4f</td>", m.get("auc").asDouble())));
+    assertTrue("the ROC curve as inline SVG", report.contains("aria-label=\"ROC curve\"") && report.contains("<polyline"));
+    assertTrue("the confusion matrix's cells", report.contains(">" + confusion[1][1] + "</td>"));
   }
 
   @Test

@@ -14,12 +14,17 @@ import java.util.TreeSet;
  * leakage check, the top rejection reasons, and per split a summary and histogram of every column. Built from the
  * manifest and {@code stats.json} only.
  */
-final class Report {
+public final class Report {
   private static final String[] PALETTE = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"};
 
   private Report() {}
 
   static String html(Manifest manifest, JsonNode stats) {
+    return html(manifest, stats, "");
+  }
+
+  /** The report with {@code section} (HTML, e.g. a model's evaluation) after the training set's own parts. */
+  public static String html(Manifest manifest, JsonNode stats, String section) {
     StringBuilder h = new StringBuilder(32_768);
     String runId = manifest.runId();
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -144,6 +149,7 @@ final class Report {
       }
       h.append("</div>\n");
     }
+    h.append(section);
     h.append("<p class=\"muted\">Written by trainset ").append(esc(manifest.version()))
         .append(". Machine-readable: <code>manifest.json</code>, <code>stats.json</code>.</p>\n</body></html>\n");
     return h.toString();
@@ -265,7 +271,7 @@ final class Report {
     return String.format(Locale.ROOT, "%.1f", d);
   }
 
-  static String esc(String s) {
+  public static String esc(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (char ch : s.toCharArray()) {
       switch (ch) {

@@ -1,12 +1,15 @@
 package dev.trainset.pipelines.evaluate;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.pipelines.batch.BatchIngest;
 import dev.trainset.pipelines.batch.Jobs;
 import dev.trainset.pipelines.batch.Manifest;
 import dev.trainset.pipelines.batch.OutputDir;
+import dev.trainset.pipelines.batch.Report;
 import dev.trainset.pipelines.batch.ResultFile;
 import dev.trainset.pipelines.batch.SliceThreads;
 import dev.trainset.pipelines.config.TrainsetException;
@@ -94,6 +97,14 @@ public final class Evaluation {
     Metrics.Result result = total.result();
     OutputDir dir = OutputDir.of(r.root());
     dir.write(FILE, json(r, task, classes, result), "application/json");
+    if (dir.exists(BatchIngest.STATS_FILE)) {
+      try {
+        JsonNode stats = MAPPER.readTree(dir.read(BatchIngest.STATS_FILE));
+        dir.write(BatchIngest.REPORT_FILE, Report.html(m, stats, EvaluationReport.section(r, task, classes, result)), "text/html");
+      } catch (IOException e) {
+        throw TrainsetException.data(dir.path(BatchIngest.STATS_FILE) + ": cannot read it to redraw the report (" + e.getMessage() + ")");
+      }
+    }
     return new Outcome(dir.path(FILE), task, classes, result);
   }
 
