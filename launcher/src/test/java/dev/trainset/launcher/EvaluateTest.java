@@ -84,7 +84,7 @@ public class EvaluateTest {
     return out;
   }
 
-  private static Booster train(Rows rows, Map<String, Object> params) throws Exception {
+  static Booster train(Rows rows, Map<String, Object> params) throws Exception {
     Map<String, Object> p = new HashMap<>(params);
     p.put("eta", 0.3);
     p.put("max_depth", 3);
@@ -102,14 +102,28 @@ public class EvaluateTest {
 
   private Path tarGz(String name, String entry, byte[] bytes) throws Exception {
     Path f = tmp.getRoot().toPath().resolve(name);
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(Files.newOutputStream(f)))) {
+    Files.write(f, tarGzBytes(entry, bytes));
+    return f;
+  }
+
+  /** A tar.gz holding one file. */
+  static byte[] tarGzBytes(String entry, byte[] bytes) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(out))) {
       TarArchiveEntry e = new TarArchiveEntry(entry);
       e.setSize(bytes.length);
       tar.putArchiveEntry(e);
       tar.write(bytes);
       tar.closeArchiveEntry();
     }
-    return f;
+    return out.toByteArray();
+  }
+
+  /** A binary:logistic model trained on a sagemaker-csv file, as SageMaker packs it. */
+  static byte[] binaryModelTarGz(Path trainCsv) throws Exception {
+    ByteArrayOutputStream model = new ByteArrayOutputStream();
+    train(Rows.read(trainCsv), Map.of("objective", "binary:logistic")).saveModel(model);
+    return tarGzBytes(MODEL_FILE, model.toByteArray());
   }
 
   private static JsonNode evaluate(Path out, Path model, String... more) throws Exception {

@@ -298,6 +298,41 @@ public class ObjectStoresIT {
   private static final String LIVE_LOCK = "{\"runId\":\"other-run\",\"host\":\"airflow-worker-2\",\"pid\":4242,\"since\":\"2026-12-01T10:00:00Z\",\"held\":true}\n";
 
   @Test
+  public void givenS3_evaluateReadsTheTrainingSetAndTheModelThere_andWritesItsMetricsAndReportBesideTheManifest() throws Exception {
+    Dataset d = DATASETS.get(0);
+    Path local = SERVERS.newFolder().toPath(); // its own, not the shared local run: evaluate writes beside the manifest
+    ObjectStores.Cli ingested = trainset(args("run", "--config", d.config(), "--input", d.local().toString(), "--output", local.toString()));
+    assertEquals(ingested.all(), 0, ingested.code());
+    byte[] model = EvaluateTest.binaryModelTarGz(local.resolve("train/csv/part-00000.csv"));
+    Path localModel = SERVERS.newFile("model.tar.gz").toPath();
+    Files.write(localModel, model);
+    s3Client.putObject(b -> b.bucket(BUCKET).key("models/vertebral/output/model.tar.gz"), RequestBody.fromBytes(model));
+    String root = "s3://" + BUCKET + "/";
+    List<String> run = args("run", "--config", d.config(), "--input", root + d.input(), "--output", root + "evaluated/" + d.output());
+    run.addAll(s3Flags());
+    ObjectStores.Cli r = trainset(run);
+    assertEquals(r.all(), 0, r.code());
+
+    List<String> a =
+        args("evaluate", "--manifest", root + "evaluated/" + d.output(), "--model", root + "models/vertebral/output/model.tar.gz", "--threshold", "0.65");
+    a.addAll(s3Flags());
+    ObjectStores.Cli e = trainset(a);
+    assertEquals(e.all(), 0, e.code());
+    assertThat(e.stdout(), containsString("\"evaluation\":\"" + root + "evaluated/" + d.output() + "evaluation.json\""));
+    Map<String, byte[]> objects = s3Objects("evaluated/" + d.output());
+    JsonNode inStore = JSON.readTree(objects.get("evaluation.json"));
+    assertTrue(new String(objects.get("report.html"), StandardCharsets.UTF_8).contains("<h2>Evaluation</h2>"));
+
+    ObjectStores.Cli here = trainset(args("evaluate", "--manifest", local.toString(), "--model", localModel.toString(), "--threshold", "0.65"));
+    assertEquals(here.all(), 0, here.code());
+    JsonNode fromLocal = JSON.readTree(local.resolve("evaluation.json").toFile());
+    assertEquals(fromLocal.get("metrics"), inStore.get("metrics"));
+    assertEquals(fromLocal.get("confusionMatrix"), inStore.get("confusionMatrix"));
+    assertEquals(31, inStore.get("rows").asLong());
+    assertEquals(root + "models/vertebral/output/model.tar.gz", inStore.get("model").asText());
+  }
+
+  @Test
   public void givenAnotherRunWritingTheS3Output_aRunFailsAtOnceNamingIt_andRunsOnceThatRunIsDone() throws Exception {
     Dataset d = DATASETS.get(0);
     String out = "locked/vertebral";
