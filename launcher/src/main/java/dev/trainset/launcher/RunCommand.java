@@ -6,6 +6,8 @@ import dev.trainset.launcher.training.TrainSettings;
 import dev.trainset.launcher.training.TrainingSet;
 import dev.trainset.pipelines.batch.BatchIngest;
 import dev.trainset.pipelines.config.RunConfig;
+import dev.trainset.pipelines.config.StoragePaths;
+import dev.trainset.pipelines.config.TrainsetException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,6 +41,7 @@ final class RunCommand implements Callable<Integer>, ResultLine.Owner {
     RunConfig cfg = run.config();
     // The training step's settings are checked now, so a bad train section fails before the pipeline runs.
     TrainSettings train = TrainSettings.checked(cfg.effective());
+    EvaluateSettings evaluate = EvaluateSettings.of(cfg.effective(), train);
     run.connectStorage(cfg);
     Lines lines = new Lines(run.logFormat, line -> {
       err.println(line);
@@ -73,11 +76,29 @@ final class RunCommand implements Callable<Integer>, ResultLine.Owner {
     result.put("manifest", r.output() + "manifest.json");
     result.putObject("counts").put("read", r.read()).put("written", r.written()).put("rejected", r.rejected());
     result.put("durationSeconds", r.duration().toMillis() / 1000.0);
+    PrintWriter out = spec.commandLine().getOut();
+    String model = evaluate == null || evaluate.model() == null ? null : StoragePaths.normalize("evaluate.model", evaluate.model());
     if (train.target() != null) {
       lines.info("training on " + r.output() + " with " + train.target().configName());
-      return TrainStep.run(train, TrainingSet.read(r.output()), lines, spec.commandLine().getOut(), resultLine, result);
+      if (evaluate == null) {
+        return TrainStep.run(train, TrainingSet.read(r.output()), lines, out, resultLine, result);
+      }
+      ObjectNode training = TrainStep.train(train, TrainingSet.read(r.output()), lines, out, resultLine, result);
+      result.set("training", training);
+      if (model == null) {
+        model = training.path("model").asText(null);
+        if (model == null) {
+          throw new TrainsetException(TrainsetException.TRAINING, "the training job completed without a model to evaluate (no S3ModelArtifacts)");
+        }
+      }
     }
-    resultLine.print(spec.commandLine().getOut(), result);
+    if (evaluate != null) {
+      if (model.contains("://") && !model.startsWith("file://")) {
+        org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(run.pipelineOptions());
+      }
+      result.set("evaluation", EvaluateStep.run(evaluate, TrainingSet.read(r.output()), model, lines, null));
+    }
+    resultLine.print(out, result);
     return 0;
   }
 

@@ -16,6 +16,16 @@ final class TrainStep {
    * @return 0; a failed job throws (exit 4) after the result line is printed
    */
   static int run(TrainSettings t, TrainingSet set, Lines lines, PrintWriter out, ResultLine resultLine, ObjectNode runResult) {
+    print(out, resultLine, runResult, train(t, set, lines, out, resultLine, runResult));
+    return 0;
+  }
+
+  /**
+   * Runs the step without printing the result line when it succeeds (a run's evaluation follows it).
+   *
+   * @return the {@code training} member of the result line
+   */
+  static ObjectNode train(TrainSettings t, TrainingSet set, Lines lines, PrintWriter out, ResultLine resultLine, ObjectNode runResult) {
     ObjectNode training;
     try {
       training = Training.run(t, set, lines::info, Trainset.version());
@@ -29,8 +39,7 @@ final class TrainStep {
     } else {
       lines.info("training job " + training.get("jobName").asText() + " submitted (not waiting: --wait follows it)");
     }
-    print(out, resultLine, runResult, training);
-    return 0;
+    return training;
   }
 
   private static void print(PrintWriter out, ResultLine resultLine, ObjectNode runResult, ObjectNode training) {

@@ -260,6 +260,37 @@ public class EvaluateTest {
   }
 
   @Test
+  public void aRunFileWithAnEvaluateSection_ingestsThenScoresTheGivenModel_inOneCommand_andWithoutAModelItIsAConfigError() throws Exception {
+    Path first = ingest(VERTEBRAL, "arff", "class", "{Abnormal: 1, Normal: 0}");
+    Path model = modelTarGz(train(Rows.read(first.resolve("train/csv/part-00000.csv")), Map.of("objective", "binary:logistic")));
+    Path out = tmp.getRoot().toPath().resolve("judged");
+    String run =
+        "input: {path: " + VERTEBRAL + ", format: arff}\nlabel: {column: class, map: {Abnormal: 1, Normal: 0}}\n"
+            + "split: {method: stratified, fractions: {train: 0.8, validation: 0.1, test: 0.1}, seed: 42}\n"
+            + "output: {path: " + out + ", formats: [parquet, sagemaker-csv]}\n";
+    Path cfg = tmp.newFile("judged.yaml").toPath();
+    Files.writeString(cfg, run + "evaluate: {model: " + model + ", threshold: 0.65}\n");
+    Outcome o = TrainsetCliTest.cli("run", "--config", cfg.toString());
+    assertEquals(o.err(), 0, o.exit());
+    JsonNode e = o.result().get("evaluation");
+    assertEquals("succeeded", o.result().get("status").asText());
+    assertEquals(out.resolve("evaluation.json").toString(), e.get("evaluation").asText());
+    assertEquals(31, e.get("rows").asLong());
+    JsonNode alone = evaluate(first, model, "--threshold", "0.65");
+    assertEquals(alone.get("metrics"), JSON.readTree(out.resolve("evaluation.json").toFile()).get("metrics"));
+
+    Files.writeString(cfg, run + "evaluate: {threshold: 0.65}\n");
+    o = TrainsetCliTest.cli("run", "--config", cfg.toString(), "--overwrite");
+    assertEquals(o.err(), 2, o.exit());
+    assertEquals(List.of("trainset: error: config key 'evaluate.model': required without a train section (the model to score)"), o.errorLines());
+    Files.writeString(cfg, run + "evaluate: {model: " + model + ", threshold: 1}\n");
+    o = TrainsetCliTest.cli("run", "--config", cfg.toString(), "--overwrite");
+    assertEquals(o.err(), 2, o.exit());
+    assertEquals(
+        List.of("trainset: error: config key 'evaluate.threshold': 1.0: expected a probability between 0 and 1 (both excluded)"), o.errorLines());
+  }
+
+  @Test
   public void featuresCsv_isTheSageMakerCsvWithoutItsLabel_lineForLine_andTheManifestSaysSo() throws Exception {
     Path out = ingest(VERTEBRAL, "arff", "class", "{Abnormal: 1, Normal: 0}");
     JsonNode manifest = JSON.readTree(out.resolve("manifest.json").toFile());

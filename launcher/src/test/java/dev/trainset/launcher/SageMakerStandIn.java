@@ -12,10 +12,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -48,6 +50,12 @@ final class SageMakerStandIn implements AutoCloseable {
   private final Map<String, Deque<Status>> lifecycles = new LinkedHashMap<>();
   private final Map<String, JsonNode> jobs = new LinkedHashMap<>();
   private List<Status> nextScript = completes();
+  /**
+   * Called with a job's S3ModelArtifacts URI and its CreateTrainingJob request when DescribeTrainingJob first answers
+   * Completed: a test writes the model there, as a SageMaker training job does before it completes (null: none).
+   */
+  volatile BiConsumer<String, JsonNode> onCompleted;
+  private final Set<String> completed = Collections.synchronizedSet(new HashSet<>());
   private int throttle;
 
   static List<Status> completes() {
@@ -158,7 +166,12 @@ final class SageMakerStandIn implements AutoCloseable {
     r.set("StoppingCondition", job.get("StoppingCondition"));
     if (s.status().equals("Completed")) {
       String out = job.at("/OutputDataConfig/S3OutputPath").asText();
-      r.putObject("ModelArtifacts").put("S3ModelArtifacts", (out.endsWith("/") ? out : out + "/") + name + "/output/model.tar.gz");
+      String artifacts = (out.endsWith("/") ? out : out + "/") + name + "/output/model.tar.gz";
+      BiConsumer<String, JsonNode> writer = onCompleted;
+      if (writer != null && completed.add(name)) {
+        writer.accept(artifacts, job);
+      }
+      r.putObject("ModelArtifacts").put("S3ModelArtifacts", artifacts);
     }
     reply(ex, 200, r);
   }

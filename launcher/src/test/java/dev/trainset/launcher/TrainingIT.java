@@ -9,11 +9,13 @@ import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import ml.dmlc.xgboost4j.java.Booster;
 import org.junit.AfterClass;
 import org.junit.Assume;
 import org.junit.BeforeClass;
@@ -22,6 +24,8 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.junit.rules.Timeout;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The training hand-off, end to end: training sets written to real object stores (s3proxy, Azurite) by the jar,
@@ -178,6 +182,67 @@ public class TrainingIT {
     assertEquals(jobs, sagemaker.jobs().size());
     assertEquals("completed", result(again).get("status").asText());
     assertFalse(result(again).get("created").asBoolean());
+  }
+
+  @Test
+  public void protocolStandIn_sagemaker_aRunFileWithTrainAndEvaluate_ingestsTrainsAndJudgesTheModelTheJobWrote() throws Exception {
+    // The stand-in's job "trains": when it completes, this test trains a real XGBoost model on the train channel the
+    // request names and writes it where SageMaker writes a job's model.
+    Booster[] trained = new Booster[1];
+    try (S3Client client = ObjectStores.s3(s3.port)) {
+      sagemaker.onCompleted =
+          (artifacts, job) -> {
+            try {
+              String channel = job.get("InputDataConfig").get(0).at("/DataSource/S3DataSource/S3Uri").asText();
+              String key = channel.substring(("s3://" + BUCKET + "/").length()) + "part-00000.csv";
+              Path csv = DIRS.newFile().toPath();
+              Files.write(csv, client.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+              trained[0] = EvaluateTest.train(EvaluateTest.Rows.read(csv), Map.of("objective", "binary:logistic"));
+              ByteArrayOutputStream model = new ByteArrayOutputStream();
+              trained[0].saveModel(model);
+              byte[] tarGz = EvaluateTest.tarGzBytes("xgboost-model", model.toByteArray());
+              client.putObject(
+                  b -> b.bucket(BUCKET).key(artifacts.substring(("s3://" + BUCKET + "/").length())),
+                  RequestBody.fromBytes(tarGz));
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      String out = "s3://" + BUCKET + "/judged/vertebral/";
+      Path run = DIRS.getRoot().toPath().resolve("judged.yaml");
+      String example = Files.readString(ObjectStores.PROJECT.resolve("runner-configs/examples/vertebral-column.yaml"));
+      String train = Files.readString(sagemakerConfig("judged-train")).replace("  target: sagemaker\n", "  target: sagemaker\n  wait: true\n");
+      Files.writeString(
+          run,
+          example.replace("  path: out/vertebral-column\n", "  path: " + out + "\n") + train + "evaluate: {scorer: local, threshold: 0.65}\n");
+      ObjectStores.Cli r = ObjectStores.trainset(ObjectStores.credentials(), List.of("run", "--config", run.toString(), "--run-id", "it-judged"));
+      assertEquals(r.all(), 0, r.code());
+      JsonNode res = result(r);
+      assertEquals("succeeded", res.get("status").asText());
+      String model = res.at("/training/model").asText();
+      assertEquals("completed", res.at("/training/status").asText());
+      JsonNode e = res.get("evaluation");
+      assertEquals(model, e.get("model").asText());
+      assertEquals(out + "evaluation.json", e.get("evaluation").asText());
+      assertEquals("binary", e.get("task").asText());
+      assertEquals(31, e.get("rows").asLong());
+
+      // The metrics of the model the job wrote, computed here from its own predictions on the test split.
+      Path test = DIRS.newFile().toPath();
+      Files.write(test, client.getObjectAsBytes(b -> b.bucket(BUCKET).key("judged/vertebral/test/csv/part-00000.csv")).asByteArray());
+      EvaluateTest.Rows rows = EvaluateTest.Rows.read(test);
+      float[][] p = trained[0].predict(rows.matrix());
+      long correct = 0;
+      for (int i = 0; i < p.length; i++) {
+        correct += (p[i][0] >= 0.65f ? 1 : 0) == (int) rows.labels()[i] ? 1 : 0;
+      }
+      assertEquals((double) correct / p.length, e.at("/metrics/accuracy").asDouble(), 1e-9);
+      JsonNode stored = JSON.readTree(client.getObjectAsBytes(b -> b.bucket(BUCKET).key("judged/vertebral/evaluation.json")).asByteArray());
+      assertEquals(e.get("metrics"), stored.get("metrics"));
+      assertEquals(model, stored.get("model").asText());
+    } finally {
+      sagemaker.onCompleted = null;
+    }
   }
 
   @Test

@@ -48,7 +48,7 @@ public record RunConfig(
 
   /** The top-level keys of a run file. */
   public static final List<String> ROOT_KEYS =
-      List.of("input", "schema", "label", "columns", "missing", "split", "output", "maxRejectedFraction", "storage", "train");
+      List.of("input", "schema", "label", "columns", "missing", "split", "output", "maxRejectedFraction", "storage", "train", "evaluate");
 
   /** Input formats. */
   public enum Format {
