@@ -47,6 +47,10 @@ public final class XgboostScorer implements Scorer {
     } catch (XGBoostError | IOException | RuntimeException e) {
       String why = String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
       throw new NotAModel(name + " is not an XGBoost model (XGBoost4J 1.7 cannot load it: " + why.trim() + ")");
+    } catch (LinkageError e) {
+      throw new NotAModel(
+          "the local scorer cannot load XGBoost4J's native library here (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+              + "); it ships for x86-64 Linux, macOS and Windows and needs OpenMP's runtime (libgomp1 on Debian and Ubuntu)");
     }
   }
 
