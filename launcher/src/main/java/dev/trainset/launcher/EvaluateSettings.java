@@ -3,8 +3,10 @@ package dev.trainset.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trainset.launcher.training.TrainSettings;
 import dev.trainset.pipelines.config.ConfigNode;
+import dev.trainset.pipelines.config.RunConfig;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.evaluate.Task;
+import dev.trainset.transforms.io.OutputFormat;
 
 /**
  * How a model is evaluated: from {@code trainset evaluate}'s flags, or a run file's {@code evaluate} section
@@ -30,6 +32,20 @@ record EvaluateSettings(String scorer, double threshold, String split, Task task
           flags ? "--threshold" : "evaluate.threshold", threshold + ": expected a probability between 0 and 1 (both excluded)");
     }
     return new EvaluateSettings(scorer, threshold, split, task, model);
+  }
+
+  /** What a run's own settings tell before it starts: the split exists, and the local scorer's Parquet is written. */
+  void checkAgainst(RunConfig cfg) {
+    if (!cfg.split().names().contains(split)) {
+      throw TrainsetException.config(
+          "evaluate.split", "'" + split + "' is not one of the run's splits (" + String.join(", ", cfg.split().names()) + ")");
+    }
+    if (!cfg.output().formats().contains(OutputFormat.PARQUET)) {
+      throw TrainsetException.config("output.formats", "evaluate's local scorer reads the split's Parquet files: add parquet");
+    }
+    if (cfg.prepare().label() == null) {
+      throw TrainsetException.config("evaluate", "needs a label to evaluate against: set label.column");
+    }
   }
 
   /** Parses {@code --task}'s or {@code evaluate.task}'s value: auto (null), binary, multiclass, regression. */

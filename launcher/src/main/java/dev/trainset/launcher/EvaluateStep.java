@@ -20,7 +20,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /** Evaluates a model on a training set, prints the short table, and gives the result line's members. */
 final class EvaluateStep {
-  private static final long MAX_MODEL_BYTES = 2L << 30;
+  private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 64;
 
   private EvaluateStep() {}
 

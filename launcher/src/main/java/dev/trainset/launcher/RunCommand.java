@@ -42,6 +42,9 @@ final class RunCommand implements Callable<Integer>, ResultLine.Owner {
     // The training step's settings are checked now, so a bad train section fails before the pipeline runs.
     TrainSettings train = TrainSettings.checked(cfg.effective());
     EvaluateSettings evaluate = EvaluateSettings.of(cfg.effective(), train);
+    if (evaluate != null) {
+      evaluate.checkAgainst(cfg);
+    }
     run.connectStorage(cfg);
     Lines lines = new Lines(run.logFormat, line -> {
       err.println(line);
@@ -60,7 +63,12 @@ final class RunCommand implements Callable<Integer>, ResultLine.Owner {
     if (run.verbose) {
       lines.info("effective configuration: " + cfg.masked());
     }
-    BatchIngest.Result r = BatchIngest.run(plan, options, settings);
+    BatchIngest.Result r;
+    try {
+      r = BatchIngest.run(plan, options, settings);
+    } finally {
+      WarmMiniCluster.discard(); // when the run ended before its job took the mini-cluster
+    }
     if (BatchIngest.ALREADY_COMPLETE.equals(r.status())) {
       lines.info("already complete: run " + r.runId() + " is in " + r.output() + "; nothing to do");
     } else {

@@ -7,6 +7,7 @@ import org.apache.flink.api.dag.Pipeline;
 import org.apache.flink.api.java.ExecutionEnvironment;
 import org.apache.flink.client.deployment.executors.PipelineExecutorUtils;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -42,6 +43,9 @@ final class WarmMiniCluster {
   /** Starts the mini-cluster for jobs of {@code parallelism} tasks under {@code conf}, and makes it Flink's context. */
   static synchronized void start(Configuration conf, int parallelism) {
     Configuration clusterConf = new Configuration(conf);
+    if (!clusterConf.contains(CoreOptions.CHECK_LEAKED_CLASSLOADER)) {
+      clusterConf.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false); // as Beam sets it for [local]
+    }
     if (!clusterConf.contains(RestOptions.BIND_PORT)) {
       clusterConf.set(RestOptions.BIND_PORT, "0");
     }
@@ -66,10 +70,22 @@ final class WarmMiniCluster {
       warm.thenAccept(MiniCluster::closeAsync); // started for a run that ran no job
     }
     warm = started;
-    Configuration envConf = new Configuration(conf);
+    Configuration envConf = new Configuration(clusterConf);
     envConf.set(DeploymentOptions.TARGET, TARGET);
     envConf.set(DeploymentOptions.ATTACHED, true);
     Context.install(envConf);
+  }
+
+  /**
+   * Closes a started mini-cluster that no job took (the run ended before its job: already complete, or an error) and
+   * takes it out of Flink's context, so nothing of it outlives the run.
+   */
+  static synchronized void discard() {
+    if (warm != null) {
+      warm.thenAccept(MiniCluster::closeAsync);
+      warm = null;
+      Context.reset();
+    }
   }
 
   /** Whether a started mini-cluster waits for its job. */
@@ -94,6 +110,7 @@ final class WarmMiniCluster {
       w = warm;
       slots = warmSlots;
       warm = null;
+      Context.reset(); // later jobs in this JVM (flinkMaster [local]) make their own environments again
     }
     if (w != null) {
       MiniCluster mc;
@@ -170,6 +187,10 @@ final class WarmMiniCluster {
       Executor executor = new Executor();
       ClassLoader loader = WarmMiniCluster.class.getClassLoader();
       initializeContextEnvironment(() -> new ExecutionEnvironment(executor, conf, loader));
+    }
+
+    static void reset() {
+      resetContextEnvironment();
     }
   }
 }

@@ -143,6 +143,19 @@ public class EmbeddedFlinkTest {
     assertFalse("the job took the started mini-cluster", WarmMiniCluster.waiting());
     runSum(options); // the first cluster shut down with its job: this one starts its own
     assertEquals(110, SUM.get());
+    runSum(BeamOptions.from(List.of(), List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1"), null));
+    assertEquals("a later [local] job makes its own environment again", 165, SUM.get());
+  }
+
+  @Test
+  public void aStartedMiniClusterThatNoJobTook_isDiscarded_andLocalJobsRunAsBefore() {
+    BeamOptions.from(List.of(), List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1"), null, Map.of(), true);
+    assertTrue(WarmMiniCluster.waiting());
+    WarmMiniCluster.discard();
+    assertFalse(WarmMiniCluster.waiting());
+    SUM.set(0);
+    runSum(BeamOptions.from(List.of(), List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1"), null));
+    assertEquals(55, SUM.get());
   }
 
   @Test

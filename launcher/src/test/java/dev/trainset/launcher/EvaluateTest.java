@@ -334,6 +334,14 @@ public class EvaluateTest {
     assertEquals(
         List.of("trainset: error: config key '--threshold': 1.5: expected a probability between 0 and 1 (both excluded)"), o.errorLines());
 
+    // A prediction that does not fit the task, found inside a Beam job's step: still one line and exit 3.
+    o = TrainsetCliTest.cli(
+        "evaluate", "--manifest", out.toString(), "--model", model.toString(), "--task", "multiclass", "--runner-config",
+        PROJECT.resolve("runner-configs/direct.yaml").toString());
+    assertEquals(o.err(), 3, o.exit());
+    assertEquals(1, o.errorLines().size());
+    assertTrue(o.err(), o.errorLines().get(0).matches("trainset: error: .*/test/parquet/part-00000\\.parquet: row 1: the model gave [0-9.E-]+, not one of the 2 classes"));
+
     o = TrainsetCliTest.cli("evaluate", "--manifest", out.toString(), "--model", model.toString(), "--split", "holdout");
     assertEquals(o.err(), 2, o.exit());
     assertEquals(

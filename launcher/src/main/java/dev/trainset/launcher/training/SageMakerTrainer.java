@@ -76,6 +76,11 @@ public final class SageMakerTrainer {
     this.region = settings.region() != null ? settings.region() : chainRegion();
   }
 
+  /** The region the job runs in: the setting, else the default chain's. */
+  String region() {
+    return region;
+  }
+
   private static String chainRegion() {
     try {
       return new DefaultAwsRegionProviderChain().getRegion().id();

@@ -20,9 +20,12 @@ public final class Jobs {
       throw e;
     } catch (RuntimeException e) {
       Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
+      while (true) {
         if (root instanceof TrainsetException) {
-          throw (TrainsetException) root;
+          throw (TrainsetException) root; // a data or config error raised inside a step keeps its exit code
+        }
+        if (root.getCause() == null || root.getCause() == root) {
+          break;
         }
         root = root.getCause();
       }

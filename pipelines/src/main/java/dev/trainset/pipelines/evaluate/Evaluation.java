@@ -32,6 +32,7 @@ import java.util.TreeSet;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
@@ -47,6 +48,8 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class Evaluation {
   public static final String FILE = "evaluation.json";
+  /** The most classes a multiclass evaluation keeps a confusion matrix for. */
+  static final int MAX_CLASSES = 1000;
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private Evaluation() {}
@@ -82,6 +85,9 @@ public final class Evaluation {
       throw TrainsetException.data(
           "split '" + r.split() + "' has no Parquet files, which the local scorer reads (output.formats must include parquet)");
     }
+    if (parquet.rows() == 0 || parquet.files().isEmpty()) {
+      throw TrainsetException.data("split '" + r.split() + "' has no rows: there is nothing to score");
+    }
     TableSchema schema = m.columns().schema();
     String problem = ScoreFile.problem(schema, r.scorer().features());
     if (problem != null) {
@@ -90,6 +96,10 @@ public final class Evaluation {
     int width = r.scorer().predict(nans(schema.size() - 1), 1, schema.size() - 1)[0].length;
     Task task = r.task() != null ? r.task() : task(m, schema, width);
     int classes = task == Task.BINARY ? 2 : task == Task.MULTICLASS ? Math.max(width, classCount(m)) : 0;
+    if (classes > MAX_CLASSES) {
+      throw TrainsetException.data(
+          "the label has " + classes + " classes, more than the " + MAX_CLASSES + " a confusion matrix is kept for; a number to predict is --task regression");
+    }
     ScoreFile scoring = new ScoreFile(schema, r.scorer(), task, classes, r.threshold());
     List<String> files = new ArrayList<>();
     parquet.files().forEach(f -> files.add(f.path()));
@@ -122,10 +132,20 @@ public final class Evaluation {
     if (width > 1) {
       return Task.MULTICLASS;
     }
-    if (schema.column(0).type() == ColumnType.DOUBLE || classCount(m) == 0) {
+    ColumnType label = schema.column(0).type();
+    if (label == ColumnType.BOOLEAN) {
+      return Task.BINARY;
+    }
+    int classes = classCount(m);
+    if (label == ColumnType.DOUBLE || classes == 0) {
       return Task.REGRESSION;
     }
-    return classCount(m) <= 2 ? Task.BINARY : Task.MULTICLASS;
+    if (classes <= 2) {
+      return Task.BINARY;
+    }
+    throw TrainsetException.config(
+        "--task", "the label has " + classes + " integer values and the model gives one value per row: say --task multiclass (a"
+            + " multi:softmax model's class) or --task regression (a number)");
   }
 
   /** The number of classes the label has in the whole training set (its largest class + 1), or 0 when not classes. */
@@ -176,7 +196,7 @@ public final class Evaluation {
     String resultPath = OutputDir.of(root).path(OutputDir.WORK + "evaluation-result.b64");
     Pipeline p = Pipeline.create(options);
     PCollection<Metrics> parts =
-        p.apply("Files", Create.of(files)).apply("Score", ParDo.of(new ScoreFn(scoring))).setCoder(SummaryCoder.of(Metrics.class));
+        p.apply("Files", Create.of(files).withCoder(StringUtf8Coder.of())).apply("Score", ParDo.of(new ScoreFn(scoring))).setCoder(SummaryCoder.of(Metrics.class));
     parts
         .apply("Merge", Combine.globally(new MergeFn(task, classes, threshold)))
         .setCoder(SummaryCoder.of(Metrics.class))

@@ -205,6 +205,7 @@ public final class Metrics implements Serializable {
         long correct = 0;
         double macro = 0;
         double weighted = 0;
+        int present = 0;
         for (int c = 0; c < classes; c++) {
           correct += confusion[c][c];
           long support = Arrays.stream(confusion[c]).sum();
@@ -212,6 +213,10 @@ public final class Metrics implements Serializable {
           for (int r = 0; r < classes; r++) {
             predicted += confusion[r][c];
           }
+          if (support == 0 && predicted == 0) {
+            continue; // a class neither in the labels nor predicted does not count (as in scikit-learn)
+          }
+          present++;
           double p = predicted == 0 ? 0 : (double) confusion[c][c] / predicted;
           double r = support == 0 ? 0 : (double) confusion[c][c] / support;
           double f1 = p + r == 0 ? 0 : 2 * p * r / (p + r);
@@ -219,7 +224,7 @@ public final class Metrics implements Serializable {
           weighted += f1 * support;
         }
         m.put("accuracy", (double) correct / rows);
-        m.put("macroF1", macro / classes);
+        m.put("macroF1", macro / present);
         m.put("weightedF1", weighted / rows);
         if (probabilities) {
           m.put("logLoss", logLoss / rows);

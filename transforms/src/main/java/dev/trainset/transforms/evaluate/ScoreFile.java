@@ -19,6 +19,8 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 public final class ScoreFile implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int BATCH_ROWS = 8192;
+  /** At most this many feature values per batch (16 MB of floats), however wide the rows. */
+  private static final long MAX_BATCH_VALUES = 4L << 20;
 
   private final TableSchema schema;
   private final Scorer scorer;
@@ -64,8 +66,9 @@ public final class ScoreFile implements Serializable {
   public Metrics score(String path) throws IOException, Unscorable {
     Metrics metrics = new Metrics(task, classes, threshold);
     int cols = schema.size() - 1;
-    float[] features = new float[BATCH_ROWS * cols];
-    double[] labels = new double[BATCH_ROWS];
+    int batch = (int) Math.max(1, Math.min(BATCH_ROWS, MAX_BATCH_VALUES / Math.max(1, cols)));
+    float[] features = new float[batch * cols];
+    double[] labels = new double[batch];
     MatchResult.Metadata meta = FileSystems.matchSingleFileSpec(path);
     long row = 0;
     try (ParquetRowReader r = new ParquetRowReader(new BeamInputFile(meta.resourceId(), meta.sizeBytes()), schema)) {
@@ -80,7 +83,7 @@ public final class ScoreFile implements Serializable {
         for (int c = 0; c < cols; c++) {
           features[n * cols + c] = values.isNull(c + 1) ? Float.NaN : feature(number(values, c + 1));
         }
-        if (++n == BATCH_ROWS) {
+        if (++n == batch) {
           add(metrics, features, labels, n, cols, path, row - n);
           n = 0;
         }
@@ -94,7 +97,12 @@ public final class ScoreFile implements Serializable {
 
   private void add(Metrics metrics, float[] features, double[] labels, int rows, int cols, String path, long firstRow)
       throws Unscorable {
-    float[][] out = scorer.predict(features, rows, cols);
+    float[][] out;
+    try {
+      out = scorer.predict(features, rows, cols);
+    } catch (IllegalArgumentException e) {
+      throw new Unscorable(path + ": rows " + (firstRow + 1) + "-" + (firstRow + rows) + ": " + e.getMessage());
+    }
     for (int i = 0; i < rows; i++) {
       try {
         metrics.add(labels[i], out[i]);

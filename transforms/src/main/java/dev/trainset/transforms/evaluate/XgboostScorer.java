@@ -23,7 +23,7 @@ public final class XgboostScorer implements Scorer {
   private static final long serialVersionUID = 1L;
   /** The file a SageMaker XGBoost training job packs into {@code model.tar.gz}. */
   public static final String MODEL_FILE = "xgboost-model";
-  private static final long MAX_MODEL_BYTES = 2L << 30;
+  private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE - 64;
 
   private final byte[] model;
   private final int features;
@@ -45,13 +45,26 @@ public final class XgboostScorer implements Scorer {
     try {
       return new XgboostScorer(model, XGBoost.loadModel(model));
     } catch (XGBoostError | IOException | RuntimeException e) {
-      String why = String.valueOf(e.getMessage()).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("");
-      throw new NotAModel(name + " is not an XGBoost model (XGBoost4J 1.7 cannot load it: " + why.trim() + ")");
+      throw new NotAModel(name + " is not an XGBoost model (XGBoost4J 1.7 cannot load it: " + reason(e) + ")");
     } catch (LinkageError e) {
       throw new NotAModel(
           "the local scorer cannot load XGBoost4J's native library here (" + e.getClass().getSimpleName() + ": " + e.getMessage()
               + "); it ships for x86-64 Linux, macOS and Windows and needs OpenMP's runtime (libgomp1 on Debian and Ubuntu)");
     }
+  }
+
+  /**
+   * XGBoost's reason without its native stack: the first line of the message, without the {@code [12:00:00]
+   * src/file.cc:123:} prefix, and nothing from {@code Stack trace:} on.
+   */
+  static String reason(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int stack = m.indexOf("Stack trace:");
+    if (stack >= 0) {
+      m = m.substring(0, stack);
+    }
+    String first = m.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse(e.getClass().getSimpleName());
+    return first.replaceFirst("^\\[[0-9:]+\\] [^ ]+:[0-9]+: ", "").trim();
   }
 
   private static boolean isGzip(byte[] b) {
@@ -103,7 +116,7 @@ public final class XgboostScorer implements Scorer {
       m = new DMatrix(data, rows, cols, Float.NaN);
       return booster.predict(m);
     } catch (XGBoostError | IOException e) {
-      throw new IllegalStateException("XGBoost could not score the rows: " + e.getMessage(), e);
+      throw new IllegalArgumentException("XGBoost could not score the rows: " + reason(e), e);
     } finally {
       if (m != null) {
         m.dispose();
