@@ -2,7 +2,10 @@ package dev.trainset.launcher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.launcher.storage.Storage;
+import dev.trainset.launcher.training.SageMakerTransform;
+import dev.trainset.launcher.training.TrainSettings;
 import dev.trainset.launcher.training.TrainingSet;
+import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.pipelines.config.StoragePaths;
 import dev.trainset.pipelines.config.StorageSettings;
 import java.nio.file.Path;
@@ -33,10 +36,10 @@ final class EvaluateCommand implements Callable<Integer>, ResultLine.Owner {
   @Option(names = "--manifest", required = true, paramLabel = "URI", description = "The training set folder, or its manifest.json.")
   String manifest;
 
-  @Option(names = "--model", required = true, paramLabel = "URI", description = "The model: a model.tar.gz (local, s3://, azfs://) or an xgboost-model file.")
+  @Option(names = "--model", required = true, paramLabel = "URI", description = "The model: a model.tar.gz (local, s3://, azfs://) or an xgboost-model file; for sagemaker also a training job's name.")
   String model;
 
-  @Option(names = "--scorer", paramLabel = "local", defaultValue = "local", description = "local (XGBoost4J in this process or on --runner-config's runner).")
+  @Option(names = "--scorer", paramLabel = "local|sagemaker", defaultValue = "local", description = "local (XGBoost4J in this process or on --runner-config's runner), or sagemaker (a batch transform of the split's features-csv; train.sagemaker settings from --config / --set).")
   String scorer;
 
   @Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5", description = "Binary: the probability from which a row is class 1 (default 0.5).")
@@ -47,6 +50,9 @@ final class EvaluateCommand implements Callable<Integer>, ResultLine.Owner {
 
   @Option(names = "--task", paramLabel = "auto|binary|multiclass|regression", defaultValue = "auto", description = "What the model predicts (default: from the label's classes and the model's output).")
   String task;
+
+  @Option(names = "--dry-run", description = "With --scorer sagemaker: print the CreateModel and CreateTransformJob requests, send nothing.")
+  boolean dryRun;
 
   @Option(names = "--runner-config", paramLabel = "FILE", description = "Score as a Beam job on this runner (runner-configs/*.yaml); without it, in this process.")
   Path runnerConfig;
@@ -60,18 +66,31 @@ final class EvaluateCommand implements Callable<Integer>, ResultLine.Owner {
     Lines lines = options.lines(spec);
     EvaluateSettings settings = EvaluateSettings.checked(scorer, threshold, split, EvaluateSettings.task("--task", task), model, true);
     List<String> beam = new ArrayList<>();
-    ObjectNode tree = options.tree(flags, beam, "storage");
+    ObjectNode tree = options.tree(flags, beam, "train", "storage");
     String uri = StoragePaths.normalize("--manifest", manifest);
-    String modelUri = StoragePaths.normalize("--model", model);
+    boolean trainingJob = settings.scorer().equals(EvaluateSettings.SAGEMAKER) && !model.contains("://"); // a job's name
+    String modelUri = trainingJob ? model : StoragePaths.normalize("--model", model);
     StorageSettings storage = StorageSettings.fromTree(tree);
-    PipelineOptions pipeline = BeamOptions.from(Storage.beamArgs(storage, List.of(uri, modelUri)), beam, runnerConfig);
+    PipelineOptions pipeline =
+        BeamOptions.from(Storage.beamArgs(storage, trainingJob ? List.of(uri) : List.of(uri, modelUri)), beam, runnerConfig);
     FileSystems.setDefaultPipelineOptions(pipeline);
     Storage.check(pipeline, "--manifest", uri, true);
-    Storage.check(pipeline, "--model", modelUri, true);
+    if (!trainingJob) {
+      Storage.check(pipeline, "--model", modelUri, true);
+    }
     TrainingSet set = TrainingSet.read(uri);
+    TrainSettings account = TrainSettings.from(tree);
+    if (dryRun) {
+      if (!settings.scorer().equals(EvaluateSettings.SAGEMAKER)) {
+        throw TrainsetException.config("--dry-run", "applies to --scorer sagemaker (the local scorer sends nothing)");
+      }
+      spec.commandLine().getOut().println(SageMakerTransform.body(new SageMakerTransform(account.sagemaker(), set, split, modelUri).dryRun()).toPrettyString());
+      lines.info("dry run: nothing was sent");
+      return 0;
+    }
     String start = "trainset " + Trainset.version() + ": evaluate " + model + " on " + set.root();
     lines.info(start, start);
-    ObjectNode result = EvaluateStep.run(settings, set, modelUri, lines, runnerConfig == null ? null : pipeline);
+    ObjectNode result = EvaluateStep.run(settings, set, modelUri, lines, runnerConfig == null ? null : pipeline, account);
     resultLine.print(spec.commandLine().getOut(), result);
     return 0;
   }

@@ -17,15 +17,16 @@ import dev.trainset.transforms.io.OutputFormat;
  */
 record EvaluateSettings(String scorer, double threshold, String split, Task task, String model) {
   static final String LOCAL = "local";
+  /** A SageMaker batch transform of the split's features-csv files ({@link dev.trainset.launcher.training.SageMakerTransform}). */
+  static final String SAGEMAKER = "sagemaker";
 
   /**
    * Checked settings; {@code flags}: the keys are {@code trainset evaluate}'s flags ({@code --threshold}), else the
    * run file's ({@code evaluate.threshold}).
    */
   static EvaluateSettings checked(String scorer, double threshold, String split, Task task, String model, boolean flags) {
-    if (!scorer.equals(LOCAL)) {
-      throw TrainsetException.config(
-          flags ? "--scorer" : "evaluate.scorer", "'" + scorer + "': only local is built yet (a SageMaker batch transform is not; README: Evaluation)");
+    if (!scorer.equals(LOCAL) && !scorer.equals(SAGEMAKER)) {
+      throw TrainsetException.config(flags ? "--scorer" : "evaluate.scorer", "'" + scorer + "': expected local or sagemaker");
     }
     if (!(threshold > 0 && threshold < 1)) {
       throw TrainsetException.config(
@@ -42,6 +43,9 @@ record EvaluateSettings(String scorer, double threshold, String split, Task task
     }
     if (!cfg.output().formats().contains(OutputFormat.PARQUET)) {
       throw TrainsetException.config("output.formats", "evaluate's local scorer reads the split's Parquet files: add parquet");
+    }
+    if (scorer.equals(SAGEMAKER) && !cfg.output().formats().contains(OutputFormat.FEATURES_CSV)) {
+      throw TrainsetException.config("output.formats", "evaluate's SageMaker batch transform reads the split's features-csv files: add features-csv");
     }
     if (cfg.prepare().label() == null) {
       throw TrainsetException.config("evaluate", "needs a label to evaluate against: set label.column");

@@ -2,6 +2,9 @@ package dev.trainset.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trainset.launcher.training.SageMakerTransform;
+import dev.trainset.launcher.training.TrainSettings;
+import dev.trainset.launcher.training.Training;
 import dev.trainset.launcher.training.TrainingSet;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.pipelines.evaluate.Evaluation;
@@ -29,6 +32,18 @@ final class EvaluateStep {
    * @param job Beam options to score as a job on their runner; null: in this process
    */
   static ObjectNode run(EvaluateSettings s, TrainingSet set, String model, Lines lines, PipelineOptions job) {
+    return run(s, set, model, lines, job, null);
+  }
+
+  /**
+   * As {@link #run(EvaluateSettings, TrainingSet, String, Lines, PipelineOptions)}; with {@code --scorer sagemaker},
+   * {@code sagemaker} holds the account's settings (the {@code train.sagemaker} keys: region, role, instance type,
+   * output path, endpoint).
+   */
+  static ObjectNode run(EvaluateSettings s, TrainingSet set, String model, Lines lines, PipelineOptions job, TrainSettings sagemaker) {
+    if (s.scorer().equals(EvaluateSettings.SAGEMAKER)) {
+      return transformed(s, set, model, lines, sagemaker);
+    }
     XgboostScorer scorer;
     try {
       scorer = XgboostScorer.load(read(model), "--model '" + model + "'");
@@ -41,6 +56,34 @@ final class EvaluateStep {
         Evaluation.run(
             new Evaluation.Request(set.root(), set.manifest(), set.sha256(), s.split(), scorer, model, s.scorer(), s.task(), s.threshold(), Trainset.version()),
             job);
+    return report(s, model, lines, o);
+  }
+
+  private static ObjectNode transformed(EvaluateSettings s, TrainingSet set, String model, Lines lines, TrainSettings t) {
+    lines.info("evaluating " + model + " on the " + s.split() + " split (a SageMaker batch transform of its features-csv files)");
+    SageMakerTransform.Outcome done = new SageMakerTransform(t.sagemaker(), set, s.split(), model).run(t.pollSeconds(), lines::info);
+    if (!done.status().succeeded()) {
+      ObjectNode failed = new ObjectMapper().createObjectNode();
+      failed.put("status", "failed");
+      failed.put("transformJobName", done.jobName());
+      failed.put("transformJobStatus", done.status().status());
+      throw new Training.TrainingFailed(
+          "the SageMaker batch transform job " + done.jobName() + " ended " + done.status().status()
+              + (done.status().failureReason() == null ? "" : ": " + done.status().failureReason()),
+          failed);
+    }
+    Evaluation.Outcome o =
+        Evaluation.fromPredictions(
+            new Evaluation.Request(set.root(), set.manifest(), set.sha256(), s.split(), null, model, s.scorer(), s.task(), s.threshold(), Trainset.version()),
+            done.predictions());
+    ObjectNode result = report(s, model, lines, o);
+    result.put("transformJobName", done.jobName());
+    result.put("modelName", done.modelName());
+    result.put("created", done.created());
+    return result;
+  }
+
+  private static ObjectNode report(EvaluateSettings s, String model, Lines lines, Evaluation.Outcome o) {
     Metrics.Result r = o.result();
     lines.info(o.task().configName() + " model on " + String.format("%,d", r.rows()) + " rows of " + s.split()
         + (o.task() == Task.BINARY ? " (class 1 from p >= " + s.threshold() + ")" : "") + ":");

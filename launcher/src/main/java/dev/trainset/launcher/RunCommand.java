@@ -104,7 +104,7 @@ final class RunCommand implements Callable<Integer>, ResultLine.Owner {
       if (model.contains("://") && !model.startsWith("file://")) {
         org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(run.pipelineOptions());
       }
-      result.set("evaluation", EvaluateStep.run(evaluate, TrainingSet.read(r.output()), model, lines, null));
+      result.set("evaluation", EvaluateStep.run(evaluate, TrainingSet.read(r.output()), model, lines, null, train));
     }
     resultLine.print(out, result);
     return 0;

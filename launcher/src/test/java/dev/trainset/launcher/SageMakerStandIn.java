@@ -117,6 +117,9 @@ final class SageMakerStandIn implements AutoCloseable {
       switch (String.valueOf(target)) {
         case "SageMaker.CreateTrainingJob" -> create(ex, body);
         case "SageMaker.DescribeTrainingJob" -> describe(ex, body);
+        case "SageMaker.CreateModel" -> createModel(ex, body);
+        case "SageMaker.CreateTransformJob" -> createTransform(ex, body);
+        case "SageMaker.DescribeTransformJob" -> describeTransform(ex, body);
         default -> reply(ex, 400, error("UnknownOperationException", "unknown operation " + target));
       }
     }
@@ -173,6 +176,146 @@ final class SageMakerStandIn implements AutoCloseable {
       }
       r.putObject("ModelArtifacts").put("S3ModelArtifacts", artifacts);
     }
+    reply(ex, 200, r);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Batch transform: CreateModel, CreateTransformJob, DescribeTransformJob, checked against the documented shapes
+  // (SageMaker API reference: required members, name patterns, enum values).
+
+  private static final Set<String> BATCH_STRATEGIES = Set.of("MultiRecord", "SingleRecord");
+  private static final Set<String> SPLIT_TYPES = Set.of("None", "Line", "RecordIO", "TFRecord");
+  private static final Set<String> COMPRESSIONS = Set.of("None", "Gzip");
+  private static final Set<String> ASSEMBLE = Set.of("None", "Line");
+  final Map<String, JsonNode> models = new LinkedHashMap<>();
+  final Map<String, JsonNode> transforms = new LinkedHashMap<>();
+  private final Map<String, Deque<Status>> transformLives = new LinkedHashMap<>();
+  private List<Status> nextTransformScript = List.of(new Status("InProgress", null, null), new Status("Completed", null, null));
+  /** Called with a transform job's request when it first answers Completed: a test writes the .out files then. */
+  volatile java.util.function.Consumer<JsonNode> onTransformCompleted;
+
+  synchronized void scriptTransform(List<Status> statuses) {
+    nextTransformScript = statuses;
+  }
+
+  static List<String> validateModel(JsonNode b) {
+    List<String> p = new ArrayList<>();
+    if (!JOB_NAME.matcher(b.path("ModelName").asText("")).matches()) {
+      p.add("ModelName '" + b.path("ModelName").asText("") + "' does not match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+    }
+    if (!ROLE.matcher(b.path("ExecutionRoleArn").asText("")).matches()) {
+      p.add("ExecutionRoleArn is not an IAM role ARN");
+    }
+    JsonNode c = b.path("PrimaryContainer");
+    if (c.path("Image").asText("").isEmpty()) {
+      p.add("PrimaryContainer.Image is required");
+    }
+    if (!c.path("ModelDataUrl").asText("").startsWith("s3://")) {
+      p.add("PrimaryContainer.ModelDataUrl must be an s3:// URI");
+    }
+    return p;
+  }
+
+  static List<String> validateTransform(JsonNode b) {
+    List<String> p = new ArrayList<>();
+    if (!JOB_NAME.matcher(b.path("TransformJobName").asText("")).matches()) {
+      p.add("TransformJobName '" + b.path("TransformJobName").asText("") + "' does not match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}");
+    }
+    if (!JOB_NAME.matcher(b.path("ModelName").asText("")).matches()) {
+      p.add("ModelName is required");
+    }
+    if (b.has("BatchStrategy") && !BATCH_STRATEGIES.contains(b.get("BatchStrategy").asText())) {
+      p.add("BatchStrategy must be one of " + BATCH_STRATEGIES);
+    }
+    JsonNode in = b.path("TransformInput");
+    JsonNode src = in.path("DataSource").path("S3DataSource");
+    if (!S3_DATA_TYPES.contains(src.path("S3DataType").asText("")) || !src.path("S3Uri").asText("").startsWith("s3://")) {
+      p.add("TransformInput.DataSource.S3DataSource needs an S3DataType of " + S3_DATA_TYPES + " and an s3:// S3Uri");
+    }
+    if (in.has("SplitType") && !SPLIT_TYPES.contains(in.get("SplitType").asText())) {
+      p.add("TransformInput.SplitType must be one of " + SPLIT_TYPES);
+    }
+    if (in.has("CompressionType") && !COMPRESSIONS.contains(in.get("CompressionType").asText())) {
+      p.add("TransformInput.CompressionType must be one of " + COMPRESSIONS);
+    }
+    JsonNode out = b.path("TransformOutput");
+    if (!out.path("S3OutputPath").asText("").startsWith("s3://")) {
+      p.add("TransformOutput.S3OutputPath must be an s3:// URI");
+    }
+    if (out.has("AssembleWith") && !ASSEMBLE.contains(out.get("AssembleWith").asText())) {
+      p.add("TransformOutput.AssembleWith must be one of " + ASSEMBLE);
+    }
+    JsonNode res = b.path("TransformResources");
+    if (!res.path("InstanceType").asText("").startsWith("ml.") || res.path("InstanceCount").asInt(0) < 1) {
+      p.add("TransformResources needs an ml.* InstanceType and an InstanceCount of at least 1");
+    }
+    return p;
+  }
+
+  private void createModel(HttpExchange ex, JsonNode b) throws IOException {
+    List<String> problems = validateModel(b);
+    if (!problems.isEmpty()) {
+      reply(ex, 400, error("ValidationException", String.join("; ", problems)));
+      return;
+    }
+    String name = b.get("ModelName").asText();
+    String arn = "arn:aws:sagemaker:us-east-1:123456789012:model/" + name.toLowerCase(java.util.Locale.ROOT);
+    if (models.containsKey(name)) {
+      reply(ex, 400, error("ValidationException", "Cannot create already existing model \"" + arn + "\"."));
+      return;
+    }
+    models.put(name, b);
+    reply(ex, 200, JSON.createObjectNode().put("ModelArn", arn));
+  }
+
+  private void createTransform(HttpExchange ex, JsonNode b) throws IOException {
+    List<String> problems = validateTransform(b);
+    if (!problems.isEmpty()) {
+      reply(ex, 400, error("ValidationException", String.join("; ", problems)));
+      return;
+    }
+    if (!models.containsKey(b.get("ModelName").asText())) {
+      reply(ex, 400, error("ValidationException", "Could not find model \"" + b.get("ModelName").asText() + "\"."));
+      return;
+    }
+    String name = b.get("TransformJobName").asText();
+    String arn = "arn:aws:sagemaker:us-east-1:123456789012:transform-job/" + name.toLowerCase(java.util.Locale.ROOT);
+    if (transforms.containsKey(name)) {
+      reply(ex, 400, error("ResourceInUse", "Job name must be unique within an AWS account and region, and a job with this name already exists (" + arn + ")"));
+      return;
+    }
+    transforms.put(name, b);
+    transformLives.put(name, new ArrayDeque<>(nextTransformScript));
+    reply(ex, 200, JSON.createObjectNode().put("TransformJobArn", arn));
+  }
+
+  private void describeTransform(HttpExchange ex, JsonNode b) throws IOException {
+    String name = b.path("TransformJobName").asText();
+    JsonNode job = transforms.get(name);
+    if (job == null) {
+      reply(ex, 400, error("ValidationException", "Could not find requested job with name " + name));
+      return;
+    }
+    Deque<Status> life = transformLives.get(name);
+    Status s = life.size() > 1 ? life.poll() : life.peek();
+    if (s.status().equals("Completed") && completed.add("transform/" + name)) {
+      java.util.function.Consumer<JsonNode> writer = onTransformCompleted;
+      if (writer != null) {
+        writer.accept(job);
+      }
+    }
+    ObjectNode r = JSON.createObjectNode();
+    r.put("TransformJobName", name);
+    r.put("TransformJobArn", "arn:aws:sagemaker:us-east-1:123456789012:transform-job/" + name.toLowerCase(java.util.Locale.ROOT));
+    r.put("TransformJobStatus", s.status());
+    r.put("ModelName", job.get("ModelName").asText());
+    r.put("CreationTime", 1.7e9);
+    if (s.failureReason() != null) {
+      r.put("FailureReason", s.failureReason());
+    }
+    r.set("TransformInput", job.get("TransformInput"));
+    r.set("TransformOutput", job.get("TransformOutput"));
+    r.set("TransformResources", job.get("TransformResources"));
     reply(ex, 200, r);
   }
 

@@ -246,6 +246,135 @@ public class TrainingIT {
   }
 
   @Test
+  public void protocolStandIn_sagemaker_batchTransformScorer_metricsEqualTheModelsOwn_aRepeatCreatesNothing_aFailedJobIsExit4() throws Exception {
+    String set = "s3://" + BUCKET + "/transformed/vertebral/";
+    ObjectStores.Cli ingest =
+        ObjectStores.trainset(
+            ObjectStores.credentials(),
+            List.of("run", "--config", "runner-configs/examples/vertebral-column.yaml", "--output", set, "--run-id", "it-transform",
+                "--output.formats=[sagemaker-csv,parquet,features-csv]", "--storage.s3.endpoint=" + s3Endpoint()));
+    assertEquals(ingest.all(), 0, ingest.code());
+    try (S3Client client = ObjectStores.s3(s3.port)) {
+      Path trainCsv = DIRS.newFile().toPath();
+      Files.write(trainCsv, client.getObjectAsBytes(b -> b.bucket(BUCKET).key("transformed/vertebral/train/csv/part-00000.csv")).asByteArray());
+      Booster booster = EvaluateTest.train(EvaluateTest.Rows.read(trainCsv), Map.of("objective", "binary:logistic"));
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      booster.saveModel(bytes);
+      client.putObject(b -> b.bucket(BUCKET).key("models/transform/model.tar.gz"), RequestBody.fromBytes(EvaluateTest.tarGzBytes("xgboost-model", bytes.toByteArray())));
+      String model = "s3://" + BUCKET + "/models/transform/model.tar.gz";
+      // The stand-in's transform job "runs the model": it writes, for each input object, <object>.out under the
+      // output path with the booster's prediction for each line, as SageMaker's XGBoost container does.
+      sagemaker.onTransformCompleted =
+          job -> {
+            String in = job.at("/TransformInput/DataSource/S3DataSource/S3Uri").asText();
+            String out = job.at("/TransformOutput/S3OutputPath").asText();
+            String inPrefix = in.substring(("s3://" + BUCKET + "/").length());
+            for (var o : client.listObjectsV2(b -> b.bucket(BUCKET).prefix(inPrefix)).contents()) {
+              try {
+                String[] lines = client.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asUtf8String().split("\n");
+                int cols = lines[0].split(",", -1).length;
+                float[] x = new float[lines.length * cols];
+                for (int i = 0; i < lines.length; i++) {
+                  String[] f = lines[i].split(",", -1);
+                  for (int c = 0; c < cols; c++) {
+                    x[i * cols + c] = f[c].isEmpty() ? Float.NaN : Float.parseFloat(f[c]);
+                  }
+                }
+                float[][] p = booster.predict(new ml.dmlc.xgboost4j.java.DMatrix(x, lines.length, cols, Float.NaN));
+                StringBuilder text = new StringBuilder();
+                for (float[] row : p) {
+                  text.append(row[0]).append('\n');
+                }
+                String key = out.substring(("s3://" + BUCKET + "/").length()) + o.key().substring(inPrefix.length()) + ".out";
+                client.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(text.toString()));
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          };
+      List<String> evaluate =
+          List.of("evaluate", "--scorer", "sagemaker", "--manifest", set, "--model", model, "--threshold", "0.65",
+              "--config", sagemakerConfig("transform").toString());
+      ObjectStores.Cli r = ObjectStores.trainset(ObjectStores.credentials(), evaluate);
+      assertEquals(r.all(), 0, r.code());
+
+      JsonNode createModel = sagemaker.requests("CreateModel").get(sagemaker.requests("CreateModel").size() - 1).body();
+      assertEquals(List.of(), SageMakerStandIn.validateModel(createModel));
+      assertEquals(ROLE, createModel.get("ExecutionRoleArn").asText());
+      assertEquals("683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1", createModel.at("/PrimaryContainer/Image").asText());
+      assertEquals(model, createModel.at("/PrimaryContainer/ModelDataUrl").asText());
+      JsonNode transform = sagemaker.requests("CreateTransformJob").get(sagemaker.requests("CreateTransformJob").size() - 1).body();
+      assertEquals(List.of(), SageMakerStandIn.validateTransform(transform));
+      assertEquals(createModel.get("ModelName").asText(), transform.get("ModelName").asText());
+      assertEquals(set + "test/features/", transform.at("/TransformInput/DataSource/S3DataSource/S3Uri").asText());
+      assertEquals("S3Prefix", transform.at("/TransformInput/DataSource/S3DataSource/S3DataType").asText());
+      assertEquals("text/csv", transform.at("/TransformInput/ContentType").asText());
+      assertEquals("Line", transform.at("/TransformInput/SplitType").asText());
+      assertEquals("MultiRecord", transform.get("BatchStrategy").asText());
+      assertEquals("Line", transform.at("/TransformOutput/AssembleWith").asText());
+      assertEquals("s3://" + BUCKET + "/models/" + transform.get("TransformJobName").asText() + "/", transform.at("/TransformOutput/S3OutputPath").asText());
+
+      // The metrics equal this test's own, from the booster's predictions on the labelled test split.
+      Path testCsv = DIRS.newFile().toPath();
+      Files.write(testCsv, client.getObjectAsBytes(b -> b.bucket(BUCKET).key("transformed/vertebral/test/csv/part-00000.csv")).asByteArray());
+      EvaluateTest.Rows rows = EvaluateTest.Rows.read(testCsv);
+      float[][] p = booster.predict(rows.matrix());
+      long correct = 0;
+      double wins = 0;
+      long pairs = 0;
+      for (int i = 0; i < p.length; i++) {
+        correct += (p[i][0] >= 0.65f ? 1 : 0) == (int) rows.labels()[i] ? 1 : 0;
+        for (int j = 0; j < p.length; j++) {
+          if (rows.labels()[i] == 1 && rows.labels()[j] == 0) {
+            pairs++;
+            wins += p[i][0] > p[j][0] ? 1 : p[i][0] == p[j][0] ? 0.5 : 0;
+          }
+        }
+      }
+      JsonNode res = result(r);
+      assertEquals("succeeded", res.get("status").asText());
+      assertEquals(31, res.get("rows").asLong());
+      assertEquals((double) correct / p.length, res.at("/metrics/accuracy").asDouble(), 1e-9);
+      assertEquals(wins / pairs, res.at("/metrics/auc").asDouble(), 1e-9);
+      JsonNode stored = JSON.readTree(client.getObjectAsBytes(b -> b.bucket(BUCKET).key("transformed/vertebral/evaluation.json")).asByteArray());
+      assertEquals("sagemaker", stored.get("scorer").asText());
+      assertEquals(res.get("metrics"), stored.get("metrics"));
+
+      // Again: the model and the job are found, nothing new is created.
+      int models = sagemaker.models.size();
+      int transforms = sagemaker.transforms.size();
+      ObjectStores.Cli again = ObjectStores.trainset(ObjectStores.credentials(), evaluate);
+      assertEquals(again.all(), 0, again.code());
+      assertEquals(models, sagemaker.models.size());
+      assertEquals(transforms, sagemaker.transforms.size());
+      assertThat(again.stderr(), containsString("exists already (an earlier attempt); following it, not starting another"));
+      assertEquals(res.get("metrics"), result(again).get("metrics"));
+
+      // --dry-run prints the two requests and sends nothing.
+      List<String> dry = new java.util.ArrayList<>(evaluate);
+      dry.add("--dry-run");
+      int sent = sagemaker.requests.size();
+      ObjectStores.Cli d = ObjectStores.trainset(ObjectStores.credentials(), dry);
+      assertEquals(d.all(), 0, d.code());
+      assertEquals(sent, sagemaker.requests.size());
+      JsonNode printed = JSON.readTree(d.stdout().substring(d.stdout().indexOf('{')));
+      assertEquals(transform.get("TransformJobName"), printed.at("/CreateTransformJob/TransformJobName"));
+      assertEquals(set + "test/features/", printed.at("/CreateTransformJob/TransformInput/DataSource/S3DataSource/S3Uri").asText());
+
+      // A transform job that fails (another split, so other names): exit 4 with the service's reason.
+      sagemaker.scriptTransform(SageMakerStandIn.fails("ClientError: Unable to parse the input"));
+      List<String> failing = new java.util.ArrayList<>(evaluate);
+      failing.addAll(List.of("--split", "validation"));
+      ObjectStores.Cli f = ObjectStores.trainset(ObjectStores.credentials(), failing);
+      assertEquals(f.all(), 4, f.code());
+      assertThat(f.stderr(), containsString("ended Failed: ClientError: Unable to parse the input"));
+    } finally {
+      sagemaker.onTransformCompleted = null;
+      sagemaker.scriptTransform(List.of(new SageMakerStandIn.Status("InProgress", null, null), new SageMakerStandIn.Status("Completed", null, null)));
+    }
+  }
+
+  @Test
   public void protocolStandIn_sagemaker_aFailingJobAfterThrottling_exits4WithTheServicesReason() throws Exception {
     String set = vertebralInS3("sets/vertebral-failing", "it-failing");
     sagemaker.script(SageMakerStandIn.fails("AlgorithmError: num_round must be positive"));

@@ -84,7 +84,7 @@ public final class Training {
   public static final class TrainingFailed extends TrainsetException {
     private final transient ObjectNode result;
 
-    TrainingFailed(String message, ObjectNode result) {
+    public TrainingFailed(String message, ObjectNode result) {
       super(TRAINING, message);
       this.result = result;
     }

@@ -16,6 +16,7 @@ import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.transforms.coders.SummaryCoder;
 import dev.trainset.transforms.evaluate.Metrics;
 import dev.trainset.transforms.evaluate.ScoreFile;
+import dev.trainset.transforms.evaluate.ScorePredictions;
 import dev.trainset.transforms.evaluate.Scorer;
 import dev.trainset.transforms.evaluate.Task;
 import dev.trainset.transforms.io.FileSlice;
@@ -73,6 +74,87 @@ public final class Evaluation {
    * @param options Beam options to score as a job on their runner; null to score in the launcher's threads
    */
   public static Outcome run(Request r, PipelineOptions options) {
+    Manifest.Output parquet = labelled(r);
+    Manifest m = r.manifest();
+    TableSchema schema = m.columns().schema();
+    String problem = ScoreFile.problem(schema, r.scorer().features());
+    if (problem != null) {
+      throw TrainsetException.data(problem);
+    }
+    int width = r.scorer().predict(nans(schema.size() - 1), 1, schema.size() - 1)[0].length;
+    Task task = r.task() != null ? r.task() : task(m, schema, width);
+    int classes = classes(m, task, width);
+    ScoreFile scoring = new ScoreFile(schema, r.scorer(), task, classes, r.threshold());
+    List<String> files = new ArrayList<>();
+    parquet.files().forEach(f -> files.add(f.path()));
+    Metrics total = options == null ? local(files, scoring, task, classes, r.threshold()) : job(files, scoring, task, classes, r.threshold(), r.root(), options);
+    return write(r, task, classes, total.result());
+  }
+
+  /**
+   * Metrics from predictions made elsewhere: {@code predictions} maps each of the split's {@code features-csv} files to
+   * the file of its predictions (a line per row), which is joined with the labelled Parquet file of the same name.
+   */
+  public static Outcome fromPredictions(Request r, Map<String, String> predictions) {
+    Manifest.Output parquet = labelled(r);
+    Manifest m = r.manifest();
+    TableSchema schema = m.columns().schema();
+    Map<String, String> byName = new java.util.HashMap<>();
+    predictions.forEach((features, out) -> byName.put(base(features), out));
+    List<String[]> pairs = new ArrayList<>();
+    for (Manifest.FileEntry f : parquet.files()) {
+      String out = byName.get(base(f.path()));
+      if (out == null) {
+        throw TrainsetException.data(f.path() + " has no features-csv file of the same name, so no predictions to join with");
+      }
+      pairs.add(new String[] {f.path(), out});
+    }
+    int width;
+    try {
+      width = ScorePredictions.width(pairs.get(0)[1]);
+    } catch (IOException e) {
+      throw TrainsetException.data(pairs.get(0)[1] + ": cannot read the predictions (" + e.getMessage() + ")");
+    }
+    Task task = r.task() != null ? r.task() : task(m, schema, width);
+    int classes = classes(m, task, width);
+    ScorePredictions join = new ScorePredictions(schema, task, classes, r.threshold());
+    List<FileSlice> slices = new ArrayList<>();
+    for (int i = 0; i < pairs.size(); i++) {
+      slices.add(FileSlice.whole(i, pairs.get(i)[0]));
+    }
+    Metrics total = new Metrics(task, classes, r.threshold());
+    for (Metrics part : SliceThreads.run(slices, "trainset-scorer", "reading the predictions", s -> {
+          String out = pairs.get(s.index())[1];
+          try {
+            return join.score(s.path(), out);
+          } catch (ScoreFile.Unscorable e) {
+            throw TrainsetException.data(e.getMessage());
+          } catch (IOException e) {
+            throw TrainsetException.data(out + ": cannot read the predictions (" + e.getMessage() + ")");
+          }
+        })) {
+      total.merge(part);
+    }
+    return write(r, task, classes, total.result());
+  }
+
+  private static String base(String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    int dot = name.indexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+
+  private static int classes(Manifest m, Task task, int width) {
+    int classes = task == Task.BINARY ? 2 : task == Task.MULTICLASS ? Math.max(width, classCount(m)) : 0;
+    if (classes > MAX_CLASSES) {
+      throw TrainsetException.data(
+          "the label has " + classes + " classes, more than the " + MAX_CLASSES + " a confusion matrix is kept for; a number to predict is --task regression");
+    }
+    return classes;
+  }
+
+  /** The checks every scorer needs; the split's labelled Parquet output. */
+  private static Manifest.Output labelled(Request r) {
     Manifest m = r.manifest();
     if (m.columns().label() == null) {
       throw TrainsetException.data("the training set has no label (label.column was not set): there is nothing to evaluate against");
@@ -83,28 +165,16 @@ public final class Evaluation {
     Manifest.Output parquet = m.output(r.split(), OutputFormat.PARQUET.configName());
     if (parquet == null) {
       throw TrainsetException.data(
-          "split '" + r.split() + "' has no Parquet files, which the local scorer reads (output.formats must include parquet)");
+          "split '" + r.split() + "' has no Parquet files, whose labels the evaluation reads (output.formats must include parquet)");
     }
     if (parquet.rows() == 0 || parquet.files().isEmpty()) {
       throw TrainsetException.data("split '" + r.split() + "' has no rows: there is nothing to score");
     }
-    TableSchema schema = m.columns().schema();
-    String problem = ScoreFile.problem(schema, r.scorer().features());
-    if (problem != null) {
-      throw TrainsetException.data(problem);
-    }
-    int width = r.scorer().predict(nans(schema.size() - 1), 1, schema.size() - 1)[0].length;
-    Task task = r.task() != null ? r.task() : task(m, schema, width);
-    int classes = task == Task.BINARY ? 2 : task == Task.MULTICLASS ? Math.max(width, classCount(m)) : 0;
-    if (classes > MAX_CLASSES) {
-      throw TrainsetException.data(
-          "the label has " + classes + " classes, more than the " + MAX_CLASSES + " a confusion matrix is kept for; a number to predict is --task regression");
-    }
-    ScoreFile scoring = new ScoreFile(schema, r.scorer(), task, classes, r.threshold());
-    List<String> files = new ArrayList<>();
-    parquet.files().forEach(f -> files.add(f.path()));
-    Metrics total = options == null ? local(files, scoring, task, classes, r.threshold()) : job(files, scoring, task, classes, r.threshold(), r.root(), options);
-    Metrics.Result result = total.result();
+    return parquet;
+  }
+
+  private static Outcome write(Request r, Task task, int classes, Metrics.Result result) {
+    Manifest m = r.manifest();
     OutputDir dir = OutputDir.of(r.root());
     dir.write(FILE, json(r, task, classes, result), "application/json");
     if (dir.exists(BatchIngest.STATS_FILE)) {
