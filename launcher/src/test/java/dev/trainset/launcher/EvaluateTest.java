@@ -308,6 +308,18 @@ public class EvaluateTest {
       assertEquals(split + "/features", output.get("name").asText());
       assertEquals(JSON.readTree("[\"" + split + "/parquet\",\"" + split + "/csv\"]"), output.get("linesMatch"));
       assertEquals(labelled.size(), output.get("rows").asLong());
+      // DuckDB, reading the file as any CSV, finds six numeric columns: no header, no label, nothing textual.
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+          java.sql.ResultSet rs =
+              c.createStatement().executeQuery(
+                  "DESCRIBE SELECT * FROM read_csv('" + out.resolve(split + "/features/part-00000.csv") + "')")) {
+        List<String> types = new ArrayList<>();
+        while (rs.next()) {
+          types.add(rs.getString("column_type"));
+        }
+        assertEquals(split, 6, types.size());
+        assertTrue(split + ": " + types, types.stream().allMatch(t -> t.equals("DOUBLE") || t.equals("BIGINT")));
+      }
     }
   }
 
