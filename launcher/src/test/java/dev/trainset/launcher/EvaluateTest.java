@@ -308,6 +308,11 @@ public class EvaluateTest {
       assertEquals(split + "/features", output.get("name").asText());
       assertEquals(JSON.readTree("[\"" + split + "/parquet\",\"" + split + "/csv\"]"), output.get("linesMatch"));
       assertEquals(labelled.size(), output.get("rows").asLong());
+      JsonNode file = output.get("files").get(0);
+      assertEquals(out.resolve(split + "/features/part-00000.csv").toString(), file.get("path").asText());
+      assertEquals(
+          JSON.createArrayNode().add(out.resolve(split + "/parquet/part-00000.parquet").toString()).add(out.resolve(split + "/csv/part-00000.csv").toString()),
+          file.get("linesMatch"));
       // DuckDB, reading the file as any CSV, finds six numeric columns: no header, no label, nothing textual.
       try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
           java.sql.ResultSet rs =

@@ -120,6 +120,7 @@ final class Finish {
               linesMatch.add(WriteSlice.destination(name, other));
             }
           }
+          files = matchingFiles(files, linesMatch, placed);
         }
         Manifest.Output o =
             new Manifest.Output(
@@ -357,5 +358,24 @@ final class Finish {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Each features-csv file with the labelled files of the same name (the slice's rows, in the same order). */
+  private static List<Manifest.FileEntry> matchingFiles(
+      List<Manifest.FileEntry> features, List<String> outputs, Map<String, List<Manifest.FileEntry>> placed) {
+    List<Manifest.FileEntry> out = new ArrayList<>();
+    for (Manifest.FileEntry f : features) {
+      String part = f.fileName().substring(0, f.fileName().indexOf('.'));
+      List<String> same = new ArrayList<>();
+      for (String o : outputs) {
+        for (Manifest.FileEntry l : placed.getOrDefault(o, List.of())) {
+          if (l.fileName().startsWith(part + ".")) {
+            same.add(l.path());
+          }
+        }
+      }
+      out.add(f.matching(same));
+    }
+    return out;
   }
 }

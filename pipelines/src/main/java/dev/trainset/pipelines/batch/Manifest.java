@@ -134,9 +134,23 @@ public record Manifest(
     }
   }
 
-  /** A file: its full path, rows (absent for an MLTable file), bytes and sha256. */
+  /**
+   * A file: its full path, rows (absent for an MLTable file), bytes and sha256.
+   *
+   * @param linesMatch for a {@code features-csv} file: the labelled files whose rows it holds, line for line
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record FileEntry(String path, Long rows, long bytes, String sha256) {
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record FileEntry(String path, Long rows, long bytes, String sha256, List<String> linesMatch) {
+    public FileEntry(String path, Long rows, long bytes, String sha256) {
+      this(path, rows, bytes, sha256, null);
+    }
+
+    /** The same file, saying which labelled files it matches line for line. */
+    public FileEntry matching(List<String> labelled) {
+      return new FileEntry(path, rows, bytes, sha256, List.copyOf(labelled));
+    }
+
     /** The file's name, without its folder. */
     public String fileName() {
       return path.substring(path.lastIndexOf('/') + 1);
