@@ -89,7 +89,7 @@ public class RunConfigTest {
         "config key 'output.compresion': unknown key (known keys here: compression, formats, oneHot, ordinal, path, rowGroupSize, textCompression)",
         error("input: {path: i}\noutput: {path: o, compresion: zstd}\n"));
     assertEquals(
-        "config key 'inptu': unknown key (known keys here: columns, input, label, maxRejectedFraction, missing, output, schema, split, storage, train)",
+        "config key 'inptu': unknown key (known keys here: columns, evaluate, input, label, maxRejectedFraction, missing, output, schema, split, storage, train)",
         error("inptu: {path: i}\n"));
   }
 
