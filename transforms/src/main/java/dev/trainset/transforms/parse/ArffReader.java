@@ -355,6 +355,10 @@ public final class ArffReader implements RecordReader<Object[]> {
           } catch (IllegalArgumentException e) {
             throw new ArffFormatException(
                 line, "attribute '" + name + "': invalid date format '" + format + "' (" + e.getMessage() + ")");
+          } catch (ClassCastException e) {
+            // The JDK's pattern builder fails so on a pad letter between adjacent numbers ("ypyM"): found by fuzzing.
+            throw new ArffFormatException(
+                line, "attribute '" + name + "': invalid date format '" + format + "' (a pad letter 'p' where Java's patterns cannot take one)");
           }
         }
         return new Attribute(name, Kind.DATE, null, format);
