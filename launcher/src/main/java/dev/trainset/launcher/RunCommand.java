@@ -11,6 +11,7 @@ import dev.trainset.pipelines.config.TrainsetException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,7 +103,7 @@ final class RunCommand implements Callable<Integer>, ResultLine.Owner {
     }
     if (evaluate != null) {
       if (model.contains("://") && !model.startsWith("file://")) {
-        org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(run.pipelineOptions());
+        FileSystems.setDefaultPipelineOptions(run.pipelineOptions());
       }
       result.set("evaluation", EvaluateStep.run(evaluate, TrainingSet.read(r.output()), model, lines, null, train));
     }

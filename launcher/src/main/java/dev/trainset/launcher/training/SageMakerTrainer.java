@@ -256,15 +256,25 @@ public final class SageMakerTrainer {
       String model = last[0].modelArtifacts() == null ? null : last[0].modelArtifacts().s3ModelArtifacts();
       return new Outcome(jobName, arn, created, end, model);
     } catch (SageMakerException e) {
-      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-      String msg = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-      throw new TrainsetException(TrainsetException.USAGE, where + " refused the training job " + jobName + ": " + code + ": " + msg);
+      throw refused(where, "the training job " + jobName, e);
     } catch (SdkClientException e) {
-      String m = String.valueOf(e.getMessage());
-      if (m.contains("Unable to load credentials")) {
-        throw new TrainsetException(TrainsetException.USAGE, "no AWS credentials found for SageMaker (the default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, the instance or task role)");
-      }
-      throw new TrainsetException(TrainsetException.USAGE, "cannot reach " + where + " (" + m.split("\n")[0] + ")");
+      throw unreachable(where, e);
     }
+  }
+
+  /** SageMaker's answer refusing a request, as one line: where, what, its error code and message. */
+  static TrainsetException refused(String where, String what, SageMakerException e) {
+    String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+    String msg = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+    return new TrainsetException(TrainsetException.USAGE, where + " refused " + what + ": " + code + ": " + msg);
+  }
+
+  /** The SDK could not reach SageMaker, or found no credentials, as one line. */
+  static TrainsetException unreachable(String where, SdkClientException e) {
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("Unable to load credentials")) {
+      return new TrainsetException(TrainsetException.USAGE, "no AWS credentials found for SageMaker (the default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, the instance or task role)");
+    }
+    return new TrainsetException(TrainsetException.USAGE, "cannot reach " + where + " (" + m.split("\n")[0] + ")");
   }
 }

@@ -223,15 +223,9 @@ public final class SageMakerTransform {
               report);
       return new Outcome(modelName, jobName, created, end, r.predictions());
     } catch (SageMakerException e) {
-      String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-      String msg = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-      throw new TrainsetException(TrainsetException.USAGE, where + " refused the batch transform: " + code + ": " + msg);
+      throw SageMakerTrainer.refused(where, "the batch transform", e);
     } catch (SdkClientException e) {
-      String m = String.valueOf(e.getMessage());
-      if (m.contains("Unable to load credentials")) {
-        throw new TrainsetException(TrainsetException.USAGE, "no AWS credentials found for SageMaker (the default chain: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE, the instance or task role)");
-      }
-      throw new TrainsetException(TrainsetException.USAGE, "cannot reach " + where + " (" + m.split("\n")[0] + ")");
+      throw SageMakerTrainer.unreachable(where, e);
     }
   }
 

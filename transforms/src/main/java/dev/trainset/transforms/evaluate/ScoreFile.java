@@ -79,9 +79,9 @@ public final class ScoreFile implements Serializable {
         if (values.isNull(0)) {
           throw new Unscorable(path + ": row " + row + " has no label");
         }
-        labels[n] = number(values, 0);
+        labels[n] = number(schema, values, 0);
         for (int c = 0; c < cols; c++) {
-          features[n * cols + c] = values.isNull(c + 1) ? Float.NaN : feature(number(values, c + 1));
+          features[n * cols + c] = values.isNull(c + 1) ? Float.NaN : feature(number(schema, values, c + 1));
         }
         if (++n == batch) {
           add(metrics, features, labels, n, cols, path, row - n);
@@ -112,7 +112,8 @@ public final class ScoreFile implements Serializable {
     }
   }
 
-  private double number(TypedRow values, int i) {
+  /** Column {@code i} of a row of {@code schema} as the number sagemaker-csv writes (a boolean is 1 or 0). */
+  static double number(TableSchema schema, TypedRow values, int i) {
     switch (schema.column(i).type()) {
       case DOUBLE:
         return values.getDouble(i);
@@ -122,6 +123,7 @@ public final class ScoreFile implements Serializable {
         return values.getLong(i);
     }
   }
+
 
   private static float feature(double v) {
     return Double.isFinite(v) ? (float) v : Float.NaN;

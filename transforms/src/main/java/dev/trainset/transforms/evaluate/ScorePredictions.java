@@ -61,7 +61,7 @@ public final class ScorePredictions {
           if (values.isNull(0)) {
             throw new ScoreFile.Unscorable(labelled + ": row " + row + " has no label");
           }
-          metrics.add(label(values), parse(line));
+          metrics.add(ScoreFile.number(schema, values, 0), parse(line));
         } catch (NumberFormatException e) {
           throw new ScoreFile.Unscorable(predictions + ": line " + row + " is not a prediction: '" + clip(line) + "'");
         } catch (Metrics.BadLabel | Metrics.BadPrediction e) {
@@ -73,17 +73,6 @@ public final class ScorePredictions {
       }
     }
     return metrics;
-  }
-
-  private double label(TypedRow v) {
-    switch (schema.column(0).type()) {
-      case DOUBLE:
-        return v.getDouble(0);
-      case BOOLEAN:
-        return v.getBoolean(0) ? 1 : 0;
-      default:
-        return v.getLong(0);
-    }
   }
 
   private static float[] parse(String line) {
