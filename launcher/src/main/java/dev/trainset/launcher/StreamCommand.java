@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.launcher.storage.Storage;
 import dev.trainset.launcher.stream.FlinkJobs;
 import dev.trainset.launcher.stream.KafkaProgress;
+import dev.trainset.launcher.stream.RestorePoints;
+import dev.trainset.launcher.stream.StopSignals;
 import dev.trainset.pipelines.batch.Jobs;
 import dev.trainset.pipelines.config.StreamConfig;
 import dev.trainset.pipelines.config.TrainsetException;
@@ -65,6 +67,11 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
   @Option(names = "--runner-config", paramLabel = "FILE", description = "A runner configuration (default: embedded Flink, checkpoints every 5 s).")
   Path runnerConfig;
 
+  @Option(
+      names = "--fresh",
+      description = "Start from the consumer group's committed offsets, not from the last checkpoint or savepoint (whose waiting records are then not written).")
+  boolean fresh;
+
   @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
 
   @Override
@@ -83,11 +90,18 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     if (!(cfg.source() instanceof StreamConfig.Kafka kafka)) {
       throw TrainsetException.config("source.kinesis", "Kinesis streams are not built yet (Kafka and Event Hubs are)");
     }
+    RestorePoints restore = new RestorePoints(checkpointFolder(cfg, out));
+    RestorePoints.Point from = fresh ? null : restore.newest();
     int restPort = freePort();
     // trainset's defaults for streams, under what a runner configuration and the command line say.
     List<String> base = new ArrayList<>(Storage.beamArgs(cfg.storage(), List.of(out)));
     base.addAll(List.of(
-        "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--checkpointingInterval=5000", "--autoWatermarkInterval=200"));
+        "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--checkpointingInterval=5000", "--autoWatermarkInterval=200",
+        // Checkpoints outlive the job (a crash, a kill, a cancel), so the next run can resume from the newest.
+        "--externalizedCheckpointsEnabled=true", "--retainExternalizedCheckpointsOnCancellation=true"));
+    if (from != null) {
+      base.add("--savepointPath=" + from.path().toUri());
+    }
     // A name of this run's own, so that the launcher watches and stops this job, not another one on a shared cluster.
     String jobName = "trainset-stream-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     beam = new ArrayList<>(beam);
@@ -98,13 +112,16 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     }
     // Flink keeps checkpoints in the JobManager's memory unless told otherwise, and fails a checkpoint past 5 MB
     // ("Size of the state is larger than the maximum permitted memory-backed state"): a window of a few tens of
-    // thousands of records. The embedded cluster checkpoints to a local folder instead.
-    Path checkpoints = Files.createTempDirectory("trainset-checkpoints-");
-    PipelineOptions pipeline =
-        BeamOptions.from(
-            base, beam, runnerConfig,
-            Map.of("rest.port", String.valueOf(restPort), "rest.bind-port", String.valueOf(restPort), "rest.address", "127.0.0.1",
-                "rest.bind-address", "127.0.0.1", "state.checkpoints.dir", checkpoints.toUri().toString()));
+    // thousands of records. The embedded cluster checkpoints to the stream's checkpoint folder instead.
+    Files.createDirectories(restore.folder());
+    Map<String, String> flink = new java.util.HashMap<>(Map.of(
+        "rest.port", String.valueOf(restPort), "rest.bind-port", String.valueOf(restPort), "rest.address", "127.0.0.1",
+        "rest.bind-address", "127.0.0.1", "state.checkpoints.dir", restore.folder().toUri().toString()));
+    if (from != null) {
+      // Beam gives --savepointPath to a cluster only; the embedded mini-cluster reads it from its configuration.
+      flink.put("execution.savepoint.path", from.path().toUri().toString());
+    }
+    PipelineOptions pipeline = BeamOptions.from(base, beam, runnerConfig, flink);
     if (!pipeline.getRunner().getSimpleName().equals("FlinkRunner")) {
       throw new TrainsetException(TrainsetException.USAGE, "trainset stream runs on Flink (embedded or a cluster), not on " + pipeline.getRunner().getSimpleName());
     }
@@ -121,9 +138,14 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       String start = "trainset " + Trainset.version() + ": stream " + String.join(",", kafka.topics()) + " at " + kafka.bootstrapServers()
           + " -> " + out + " in " + cfg.window().size().toSeconds() + " s windows on " + (embedded ? "embedded Flink" : "Flink at " + master);
       lines.info(start, start);
+      if (from != null) {
+        lines.info("resuming from " + from.describe() + " of " + from.written() + " (" + restore.folder()
+            + "): the records that were waiting for their window, and the positions after them; --fresh starts without it");
+      }
       if (options.verbose) {
         lines.info("effective configuration: " + cfg.masked());
       }
+      StopSignals signals = StopSignals.install();
       Pipeline p = Pipeline.create(pipeline);
       p.apply("Kafka", KafkaMessages.from(kafka, StreamGraph.eventTimeField(cfg), cfg.window().allowedLateness())).apply("Windows", StreamGraph.of(cfg));
       long began = System.nanoTime();
@@ -139,11 +161,25 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       job.start();
       String id = null;
       boolean stopping = false;
+      boolean savedForNextRun = false;
+      boolean pruned = from == null && !fresh;
+      String stopRequest = null;
       boolean caughtUp = false;
       boolean offsetsMissing = false;
       long lastReport = System.nanoTime();
       while (job.isAlive()) {
-        job.join(2000);
+        if (!stopping && signals.await(2000) && id != null) {
+          lines.info(signals.signal() + ": stopping with a savepoint (the records waiting for their window are kept for the next run)");
+          stopRequest = jobs.stopWithSavepoint(id, restore.savepoints().toUri().toString(), false);
+          stopping = true;
+          savedForNextRun = true;
+          continue;
+        }
+        if (signals.requested() && id == null) {
+          lines.info(signals.signal() + " before the job started: nothing to save");
+          return 130;
+        }
+        job.join(stopping ? 500 : 1);
         if (!job.isAlive()) {
           break;
         }
@@ -153,6 +189,11 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
             lines.info("job " + id + " is running" + (stopAfterIdle == null ? "" : "; it stops once no record has arrived for " + stopAfterIdle.toSeconds() + " s"));
           }
           continue;
+        }
+        if (!pruned && jobs.completedCheckpoints(id) > 0) {
+          // This job has a checkpoint of its own: the points it started from (and a fresh start's old ones) are behind it.
+          restore.removeAllBut(id);
+          pruned = true;
         }
         String failure = jobs.newFailure(id);
         if (failure != null) {
@@ -184,7 +225,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         if (stopAfterIdle != null && !stopping && progress.idleAndCaughtUp(stopAfterIdle)) {
           lines.info("no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed: draining (closing every window)");
           Path savepoints = Files.createTempDirectory("trainset-savepoint-");
-          jobs.stopWithDrain(id, savepoints.toUri().toString());
+          jobs.stopWithSavepoint(id, savepoints.toUri().toString(), true);
           stopping = true;
         }
       }
@@ -192,6 +233,14 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         throw e;
       }
       PipelineResult result = (PipelineResult) ended.get();
+      String savedAt = null;
+      if (savedForNextRun) {
+        savedAt = jobs.savepoint(id, stopRequest);
+        lines.info("stopped with a savepoint at " + savedAt + ": the next run with this configuration resumes from it");
+      } else if (stopping) {
+        // Drained: every window is written and every offset committed; nothing is left to resume from.
+        restore.clear();
+      }
       JsonNode latest = readLatest(out);
       long windows = latest == null ? 0 : latest.path("windows").asLong();
       long rows = latest == null ? 0 : latest.path("rows").asLong();
@@ -200,7 +249,10 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       double seconds = (System.nanoTime() - began) / 1e9;
       lines.info(String.format("done in %.1f s: %,d messages read, %,d windows, %,d rows written, %,d rejected -> %s", seconds, read, windows, rows, rejected, out));
       ObjectNode r = JSON.createObjectNode();
-      r.put("status", "succeeded");
+      r.put("status", savedForNextRun ? "stopped" : "succeeded");
+      if (savedAt != null) {
+        r.put("savepoint", savedAt);
+      }
       r.put("output", out);
       r.put("latest", out + "latest.json");
       r.put("windows", windows);
@@ -209,6 +261,23 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       resultLine.print(spec.commandLine().getOut(), r);
       return 0;
     }
+  }
+
+  /**
+   * Where the job's checkpoints and savepoints go: {@code checkpoints} in the stream file, else beside an output on
+   * disk ({@code <output>/_trainset/checkpoints}), else (an output in an object store) a folder in the user's home
+   * named after the output.
+   */
+  static Path checkpointFolder(StreamConfig cfg, String out) {
+    if (cfg.checkpoints() != null) {
+      return cfg.checkpoints().startsWith("file://") ? Path.of(java.net.URI.create(cfg.checkpoints())) : Path.of(cfg.checkpoints()).toAbsolutePath();
+    }
+    if (!out.contains("://") || out.startsWith("file://")) {
+      Path dir = out.startsWith("file://") ? Path.of(java.net.URI.create(out)) : Path.of(out);
+      return dir.resolve("_trainset").resolve("checkpoints").toAbsolutePath();
+    }
+    String id = dev.trainset.transforms.io.Sha256.hex(out).substring(0, 16);
+    return Path.of(System.getProperty("user.home"), ".trainset", "checkpoints", id);
   }
 
   private static long counter(PipelineResult result, String name) {

@@ -29,11 +29,12 @@ import org.junit.rules.Timeout;
 /**
  * {@code trainset stream} against a real Kafka 3.9 broker (KRaft, from Maven) on embedded Flink with checkpoints:
  * the runnable jar reads a two-partition topic until it is idle, drains, and every window's files, manifest and
- * {@code _SUCCESS} are there; DuckDB reads the rows back.
+ * {@code _SUCCESS} are there; DuckDB reads the rows back. A run stopped with SIGTERM (a savepoint) or killed with
+ * SIGKILL (the last retained checkpoint) is resumed by the next run: exactly the records produced, each once.
  */
 public class StreamKafkaIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
-  @ClassRule public static final Timeout TIMEOUT = Timeout.seconds(600);
+  @ClassRule public static final Timeout TIMEOUT = Timeout.seconds(900);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant BASE = Instant.parse("2026-03-01T10:00:00Z");
@@ -194,5 +195,141 @@ public class StreamKafkaIT {
     assertEquals(refused.stderr(), 1, lines.size());
     assertTrue(lines.get(0), lines.get(0).contains("Authentication failed"));
     assertTrue("the secret was printed", !refused.all().contains("not-the-key"));
+  }
+
+  /** Event times an hour ahead, on a minute boundary: windows stay open until a drain (the idle watermark follows the wall clock). */
+  private static Instant future() {
+    return Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+  }
+
+  private static List<byte[]> records(Instant base, int from, int to) {
+    List<byte[]> values = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      Instant t = base.plusMillis(i * 45L); // 2,000 records: 90 s, a window and a half
+      values.add(("{\"id\": " + i + ", \"ts\": \"" + t + "\", \"x\": " + i + ".5, \"label\": \"" + (i % 3 == 0 ? "Abnormal" : "Normal") + "\"}")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    return values;
+  }
+
+  /** A stream run in the background, its output in files, as a scheduler would start one. */
+  private static final class Background {
+    final Process process;
+    final Path stderr;
+    final Path stdout;
+
+    Background(Path cfg, Path dir) throws Exception {
+      stderr = dir.resolve("stderr.txt");
+      stdout = dir.resolve("stdout.txt");
+      process = new ProcessBuilder(ObjectStores.javaBin(), "-Xmx1g", "-jar", System.getProperty("trainset.jar"), "stream", "--config", cfg.toString())
+          .directory(ObjectStores.PROJECT.toFile()).redirectError(stderr.toFile()).redirectOutput(stdout.toFile()).start();
+    }
+
+    /** Waits until stderr has {@code text}; fails if the run ends first. */
+    void awaitLine(String text, int seconds) throws Exception {
+      long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        String err = Files.readString(stderr);
+        if (err.contains(text)) {
+          return;
+        }
+        assertTrue("the run ended before '" + text + "':\n" + err, process.isAlive());
+        Thread.sleep(250);
+      }
+      throw new AssertionError("no '" + text + "' within " + seconds + " s:\n" + Files.readString(stderr));
+    }
+  }
+
+  private static long[] countAndDistinct(Path out) throws Exception {
+    Class.forName("org.duckdb.DuckDBDriver");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+      ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM read_parquet('" + out + "/window=*/*/parquet/*.parquet')");
+      rs.next();
+      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+    }
+  }
+
+  private static String sha256(Path f) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+  }
+
+  /** The one complete window of the first run, and the window it left open. */
+  private static Path firstWindow(Path out, Instant base) {
+    return out.resolve("window=" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC).format(base));
+  }
+
+  private void stopThenResume(String topic, boolean kill) throws Exception {
+    kafka.createTopic(topic, 2);
+    Instant base = future();
+    kafka.produce(topic, 2, records(base, 0, 2000));
+    Path out = TMP.newFolder(topic + "-out").toPath();
+    Path cfg = config(topic, out);
+
+    Background first = new Background(cfg, TMP.newFolder(topic + "-run1").toPath());
+    // Every record read and in a completed checkpoint (the group's offsets are committed only then).
+    first.awaitLine("caught up: 2,000 records checkpointed", 180);
+    Path w0 = firstWindow(out, base);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.exists(w0.resolve("_SUCCESS")) && System.nanoTime() < deadline) {
+      Thread.sleep(250);
+    }
+    assertTrue("the first window was not written: " + Files.readString(first.stderr), Files.exists(w0.resolve("_SUCCESS")));
+    String w0Manifest = sha256(w0.resolve("manifest.json"));
+    if (kill) {
+      first.process.destroyForcibly(); // SIGKILL: no savepoint, the embedded cluster dies with the launcher
+      assertTrue(first.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+    } else {
+      first.process.destroy(); // SIGTERM, as Kubernetes, systemd or Airflow stop a task
+      assertTrue("no exit after SIGTERM:\n" + Files.readString(first.stderr), first.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+      String err = Files.readString(first.stderr);
+      assertEquals(err, 0, first.process.exitValue());
+      assertTrue(err, err.contains("SIGTERM: stopping with a savepoint"));
+      assertTrue(err, err.contains("stopped with a savepoint at "));
+      String result = Files.readString(first.stdout).lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
+      JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+      assertEquals(result, "stopped", line.get("status").asText());
+      assertTrue(result, line.get("savepoint").asText().contains("/_trainset/checkpoints/savepoints/savepoint-"));
+    }
+    // Only the first window is complete; the second still had records waiting (a run that forgot them loses ~670).
+    try (var windows = Files.list(out)) {
+      assertEquals(List.of(w0.getFileName().toString()),
+          windows.filter(w -> Files.exists(w.resolve("_SUCCESS"))).map(w -> w.getFileName().toString()).toList());
+    }
+
+    kafka.produce(topic, 2, records(base, 2000, 4000));
+    ObjectStores.Cli second = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
+    assertEquals(second.all(), 0, second.code());
+    assertTrue(second.stderr(), second.stderr().contains(kill ? "resuming from checkpoint chk-" : "resuming from savepoint savepoint-"));
+    long[] c = countAndDistinct(out);
+    assertEquals("rows", 4000, c[0]);
+    assertEquals("distinct ids", 4000, c[1]);
+    assertEquals(0, c[2]);
+    assertEquals(3999, c[3]);
+    // The window completed before the stop is the same file, byte for byte; three windows in all (0, 60 and 120 s).
+    assertEquals(w0Manifest, sha256(w0.resolve("manifest.json")));
+    long rows = 0;
+    try (var windows = Files.list(out)) {
+      List<Path> all = windows.filter(w -> w.getFileName().toString().startsWith("window=")).toList();
+      assertEquals(all.toString(), 3, all.size());
+      for (Path w : all) {
+        assertTrue(w + " has no _SUCCESS", Files.exists(w.resolve("_SUCCESS")));
+        rows += JSON.readTree(w.resolve("manifest.json").toFile()).get("rows").asLong();
+      }
+    }
+    assertEquals(4000, rows);
+    // Drained: every offset is committed and nothing is left to resume from.
+    try (var left = Files.list(out.resolve("_trainset/checkpoints"))) {
+      assertEquals(List.of(), left.toList());
+    }
+  }
+
+  @Test
+  public void givenARunStoppedWithSigterm_aSavepointKeepsTheOpenWindow_andTheNextRunResumes_exactlyOldPlusNewRecords() throws Exception {
+    stopThenResume("stopped", false);
+  }
+
+  @Test
+  public void givenARunKilledAfterACheckpoint_theNextRunResumesFromIt_exactlyOldPlusNewRecords() throws Exception {
+    stopThenResume("killed", true);
   }
 }

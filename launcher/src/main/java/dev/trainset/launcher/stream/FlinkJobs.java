@@ -109,9 +109,12 @@ public final class FlinkJobs {
     }
   }
 
-  /** Stops the job with a savepoint in {@code directory}, draining it first (the watermark goes to the end). */
-  public String stopWithDrain(String job, String directory) throws IOException {
-    String body = JSON.createObjectNode().put("drain", true).put("targetDirectory", directory).toString();
+  /**
+   * Stops the job with a savepoint in {@code directory}: with {@code drain}, every window closes first (the watermark
+   * goes to the end); without, the records waiting for their window stay in the savepoint for the next run.
+   */
+  public String stopWithSavepoint(String job, String directory, boolean drain) throws IOException {
+    String body = JSON.createObjectNode().put("drain", drain).put("targetDirectory", directory).toString();
     return call("POST", "/jobs/" + job + "/stop", body).path("request-id").asText();
   }
 

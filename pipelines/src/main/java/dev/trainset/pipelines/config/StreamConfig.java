@@ -37,6 +37,8 @@ import java.util.Set;
  * @param split always {@code method: hash}
  * @param output where each window's files go, and in which formats
  * @param storage how to reach S3 and Azure storage
+ * @param checkpoints the local folder (or one every TaskManager shares) for the job's checkpoints and savepoints, from
+ *     which the next run resumes; null for the default ({@code <output>/_trainset/checkpoints} for an output on disk)
  * @param effective the merged configuration tree (mask it with {@link #masked})
  */
 public record StreamConfig(
@@ -51,11 +53,12 @@ public record StreamConfig(
     SplitSettings split,
     Output output,
     StorageSettings storage,
+    String checkpoints,
     JsonNode effective) {
 
   /** The top-level keys of a stream file. */
   public static final List<String> ROOT_KEYS =
-      List.of("source", "format", "csv", "encoding", "limits", "schema", "window", "label", "columns", "missing", "split", "output", "storage", "train");
+      List.of("source", "format", "csv", "encoding", "limits", "schema", "window", "label", "columns", "missing", "split", "output", "storage", "checkpoints", "train");
 
   /** What one message holds. */
   public enum MessageFormat {
@@ -227,8 +230,14 @@ public record StreamConfig(
     if (root.has("train")) {
       throw TrainsetException.config("train", "training from a stream (train.trigger) is not built yet");
     }
+    String checkpoints = root.string("checkpoints", null);
+    if (checkpoints != null && checkpoints.contains("://") && !checkpoints.startsWith("file://")) {
+      throw TrainsetException.config(
+          "checkpoints", "expected a local folder (or one every TaskManager mounts), got '" + checkpoints + "': Flink here has no object-store file system");
+    }
     return new StreamConfig(
-        source, format, csv, encoding, limits, schema, window, prepare, split, output, StorageSettings.from(root.object("storage")), tree);
+        source, format, csv, encoding, limits, schema, window, prepare, split, output, StorageSettings.from(root.object("storage")), checkpoints,
+        tree);
   }
 
   private static Window window(ConfigNode w, TableSchema schema) {

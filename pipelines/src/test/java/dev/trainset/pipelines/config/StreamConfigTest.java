@@ -67,7 +67,7 @@ public class StreamConfigTest {
   }
 
   @Test
-  public void givenWhatAStreamCannotDo_theErrorNamesTheKey() {
+  public void givenWhatAStreamCannotDo_theErrorNamesTheKey() throws Exception {
     String kafka = "source: {kafka: {bootstrapServers: 'b:9092', topics: [a]}}\n";
     assertEquals("config key 'source': give exactly one of kafka, eventhubs or kinesis", error("source: {}\n" + BASE));
     assertTrue(error(kafka + BASE.replace("schema: {columns: {id: long, ts: timestamp, x: double, label: string}}\n", "")).startsWith("config key 'schema.columns': a stream needs"));
@@ -78,5 +78,9 @@ public class StreamConfigTest {
     assertTrue(error(kafka + BASE + "split: {method: hash, key: nope}\n").contains("split.key"));
     assertTrue(error(kafka + BASE + "output: {path: /tmp/out, oneHot: [label]}\n").contains("cannot learn categories"));
     assertEquals("config key 'encoding': utf-16 messages are not read yet (utf-8, latin-1 and windows-1252 are)", error(kafka + BASE + "encoding: utf-16\n"));
+    assertEquals(
+        "config key 'checkpoints': expected a local folder (or one every TaskManager mounts), got 's3://b/ck': Flink here has no object-store file system",
+        error(kafka + BASE + "checkpoints: s3://b/ck\n"));
+    assertEquals("/var/lib/trainset/events", parse(kafka + BASE + "checkpoints: /var/lib/trainset/events\n").checkpoints());
   }
 }

@@ -1,0 +1,112 @@
+package dev.trainset.launcher.stream;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A stream's checkpoint folder and what a new run resumes from. Flink keeps each job's retained checkpoints under
+ * {@code <folder>/<job id>/chk-<n>/} and trainset's stop-with-savepoint writes {@code <folder>/savepoints/savepoint-…/};
+ * each complete one has a {@code _metadata} file. The newest of them is where the next run starts: the records that
+ * were waiting for their window, and the source positions after them.
+ */
+public final class RestorePoints {
+  /** The savepoints' folder inside the checkpoint folder. */
+  public static final String SAVEPOINTS = "savepoints";
+
+  private final Path folder;
+
+  public RestorePoints(Path folder) {
+    this.folder = folder;
+  }
+
+  public Path folder() {
+    return folder;
+  }
+
+  public Path savepoints() {
+    return folder.resolve(SAVEPOINTS);
+  }
+
+  /** A checkpoint or savepoint that a job can start from. */
+  public record Point(Path path, boolean savepoint, FileTime written) {
+    /** How the start line names it: {@code checkpoint chk-12} or {@code savepoint savepoint-3f1e2a-…}. */
+    public String describe() {
+      return (savepoint ? "savepoint " : "checkpoint ") + path.getFileName();
+    }
+  }
+
+  /** The newest complete checkpoint or savepoint, or null when there is none. */
+  public Point newest() {
+    List<Point> all = all();
+    return all.isEmpty() ? null : all.get(all.size() - 1);
+  }
+
+  /** Every complete checkpoint and savepoint, oldest first. */
+  List<Point> all() {
+    List<Point> points = new ArrayList<>();
+    if (!Files.isDirectory(folder)) {
+      return points;
+    }
+    try (Stream<Path> children = Files.list(folder)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        boolean savepoints = child.getFileName().toString().equals(SAVEPOINTS);
+        if (!Files.isDirectory(child)) {
+          continue;
+        }
+        try (Stream<Path> inner = Files.list(child)) {
+          for (Path p : (Iterable<Path>) inner::iterator) {
+            String name = p.getFileName().toString();
+            Path metadata = p.resolve("_metadata");
+            if ((savepoints ? name.startsWith("savepoint-") : name.startsWith("chk-")) && Files.isRegularFile(metadata)) {
+              points.add(new Point(p, savepoints, Files.getLastModifiedTime(metadata)));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the checkpoint folder " + folder, e);
+    }
+    points.sort(Comparator.comparing(Point::written).thenComparing(p -> p.path().toString()));
+    return points;
+  }
+
+  /**
+   * Removes every checkpoint and savepoint except those of the running job {@code keepJob}: once that job has a
+   * completed checkpoint of its own, the points it started from are behind it.
+   */
+  public void removeAllBut(String keepJob) throws IOException {
+    if (!Files.isDirectory(folder)) {
+      return;
+    }
+    try (Stream<Path> children = Files.list(folder)) {
+      for (Path child : (Iterable<Path>) children::iterator) {
+        if (keepJob == null || !child.getFileName().toString().equals(keepJob)) {
+          delete(child);
+        }
+      }
+    }
+  }
+
+  /** Removes everything: after a drain every record is written and its offset committed; nothing is left to resume. */
+  public void clear() throws IOException {
+    removeAllBut(null);
+  }
+
+  private static void delete(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path f : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+}
