@@ -98,7 +98,9 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     base.addAll(List.of(
         "--runner=FlinkRunner", "--flinkMaster=[local]", "--streaming=true", "--checkpointingInterval=5000", "--autoWatermarkInterval=200",
         // Checkpoints outlive the job (a crash, a kill, a cancel), so the next run can resume from the newest.
-        "--externalizedCheckpointsEnabled=true", "--retainExternalizedCheckpointsOnCancellation=true"));
+        "--externalizedCheckpointsEnabled=true", "--retainExternalizedCheckpointsOnCancellation=true",
+        // The job's own checkpoint storage, so a cluster checkpoints there too (not into its JobManager's memory).
+        "--stateBackend=filesystem", "--stateBackendStoragePath=" + restore.folder().toUri()));
     if (from != null) {
       base.add("--savepointPath=" + from.path().toUri());
     }
@@ -222,11 +224,16 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
           caughtUp = true;
         }
         caughtUp &= o.caughtUp();
-        if (stopAfterIdle != null && !stopping && progress.idleAndCaughtUp(stopAfterIdle)) {
-          lines.info("no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed: draining (closing every window)");
+        if (stopAfterIdle != null && !stopping && progress.idleAndCaughtUp(stopAfterIdle) && jobs.allRunning(id)) {
+          // Only a running job can drain (not one restarting after a lost TaskManager); a refused request is asked again.
           Path savepoints = Files.createTempDirectory("trainset-savepoint-");
-          jobs.stopWithSavepoint(id, savepoints.toUri().toString(), true);
-          stopping = true;
+          try {
+            jobs.stopWithSavepoint(id, savepoints.toUri().toString(), true);
+            lines.info("no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed: draining (closing every window)");
+            stopping = true;
+          } catch (IOException e) {
+            lines.info("the job could not drain yet (" + e.getMessage() + "); trying again");
+          }
         }
       }
       if (ended.get() instanceof RuntimeException e) {

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -186,7 +187,7 @@ public class FlinkClusterIT {
   public void theTaskManagerKilledDuringTheWritingPass_neverGivesSuccessWithMissingRows_andTheSameRunIdCompletesExactly()
       throws Exception {
     File in = tmp.newFile("big.csv");
-    try (java.io.BufferedWriter w = java.nio.file.Files.newBufferedWriter(in.toPath(), StandardCharsets.UTF_8)) {
+    try (java.io.BufferedWriter w = Files.newBufferedWriter(in.toPath(), StandardCharsets.UTF_8)) {
       w.write("id,a,b,label\n");
       for (int i = 0; i < 1_500_000; i++) {
         w.write(i + "," + (i % 997) * 0.5 + "," + (i * 7919L % 10007) + "," + (i % 3 == 0 ? "Normal" : "Abnormal") + "\n");
@@ -208,7 +209,7 @@ public class FlinkClusterIT {
     }
     assertEquals("the writing job was running when its TaskManager was killed", "RUNNING", jobState("trainset-ingest-it-tm-kill"));
     Thread.sleep(1_000);
-    long tm = Long.parseLong(java.nio.file.Files.readString(STATE.resolve("tm.pid")).trim());
+    long tm = Long.parseLong(Files.readString(STATE.resolve("tm.pid")).trim());
     new ProcessBuilder("kill", "-9", String.valueOf(tm)).inheritIO().start().waitFor();
     startTaskManager(); // the cluster gets a TaskManager back, as a supervisor would give it
 
@@ -242,6 +243,46 @@ public class FlinkClusterIT {
       assertTrue(rs.next());
       assertEquals(1_500_000, rs.getLong(1));
       assertEquals(1_500_000, rs.getLong(2));
+    }
+  }
+
+  @Test
+  public void aStreamOnTheCluster_recoversFromItsTaskManagerKilled_andWritesExactlyTheProducedRecordsOnce() throws Exception {
+    KafkaBroker kafka = KafkaBroker.start(tmp.newFolder("kafka").toPath());
+    try {
+      String topic = "cluster-stream";
+      kafka.createTopic(topic, 2);
+      java.time.Instant base = StreamRuns.future();
+      kafka.produce(topic, 2, StreamRuns.records(base, 0, 2000));
+      Path out = tmp.newFolder("stream-out").toPath();
+      Path cfg = StreamRuns.config(kafka.bootstrap, tmp.getRoot().toPath(), topic, out);
+      StreamRuns.Background run = new StreamRuns.Background(cfg, tmp.newFolder("stream-run").toPath(), List.of(
+          "--stop-after-idle", "60s", "--runner-config", PROJECT.resolve("runner-configs/flink-cluster.yaml").toString(),
+          "--filesToStage=" + System.getProperty("trainset.jar")));
+      // The first 2,000 records are in a completed checkpoint and the first window is written; the second is open.
+      run.awaitLine("caught up: 2,000 records checkpointed", 240);
+      Path w0 = StreamRuns.window(out, base);
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (!Files.exists(w0.resolve("_SUCCESS")) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(200);
+      }
+      assertTrue(Files.readString(run.stderr), Files.exists(w0.resolve("_SUCCESS")));
+      String w0Manifest = StreamRuns.sha256(w0.resolve("manifest.json"));
+
+      long tm = Long.parseLong(Files.readString(STATE.resolve("tm.pid")).trim());
+      new ProcessBuilder("kill", "-9", String.valueOf(tm)).inheritIO().start().waitFor();
+      kafka.produce(topic, 2, StreamRuns.records(base, 2000, 4000));
+      startTaskManager(); // the cluster gets a TaskManager back, as a supervisor would give it
+      run.awaitLine("the job failed and restarts from its last checkpoint", 180);
+
+      assertTrue("the stream did not end:\n" + Files.readString(run.stderr), run.process.waitFor(300, TimeUnit.SECONDS));
+      String err = Files.readString(run.stderr);
+      assertEquals(err, 0, run.process.exitValue());
+      assertTrue(err, err.contains("draining (closing every window)"));
+      // Exactly the records produced, each once; the window completed before the kill is the same file, byte for byte.
+      StreamRuns.assertExactlyTheFourThousand(out, base, w0Manifest);
+    } finally {
+      kafka.close();
     }
   }
 
@@ -301,8 +342,8 @@ public class FlinkClusterIT {
       for (var o : client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("sets/heart/")).contents()) {
         if (!o.key().endsWith("/")) {
           Path p = fromS3.toPath().resolve(o.key().substring("sets/heart/".length()));
-          java.nio.file.Files.createDirectories(p.getParent());
-          java.nio.file.Files.write(p, client.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray());
+          Files.createDirectories(p.getParent());
+          Files.write(p, client.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray());
         }
       }
     }
@@ -312,7 +353,7 @@ public class FlinkClusterIT {
     for (JsonNode o : m.get("outputs")) {
       for (JsonNode f : o.get("files")) {
         String rel = f.get("path").asText().substring(out.length());
-        byte[] b = java.nio.file.Files.readAllBytes(fromS3.toPath().resolve(rel));
+        byte[] b = Files.readAllBytes(fromS3.toPath().resolve(rel));
         assertEquals(rel, f.get("bytes").asLong(), b.length);
         assertEquals(rel, f.get("sha256").asText(), java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b)));
       }

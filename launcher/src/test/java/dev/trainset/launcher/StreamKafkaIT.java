@@ -57,20 +57,7 @@ public class StreamKafkaIT {
   }
 
   private static Path config(String topic, Path out) throws Exception {
-    Path cfg = TMP.getRoot().toPath().resolve(topic + ".yaml");
-    Files.writeString(cfg, String.join("\n",
-        "source:",
-        "  kafka: {bootstrapServers: '" + kafka.bootstrap + "', topics: [" + topic + "], groupId: " + topic + "-group, startFrom: earliest}",
-        "format: json",
-        "schema:",
-        "  columns: {id: long, ts: timestamp, x: double, label: string}",
-        "  required: [id, ts]",
-        "window: {size: 1m, allowedLateness: 0s, eventTime: ts}",
-        "label: {column: label, map: {Abnormal: 1, Normal: 0}}",
-        "split: {method: hash, key: id, fractions: {train: 0.8, validation: 0.1, test: 0.1}, seed: 42}",
-        "output: {path: '" + out + "', formats: [parquet]}",
-        ""));
-    return cfg;
+    return StreamRuns.config(kafka.bootstrap, TMP.getRoot().toPath(), topic, out);
   }
 
   @Test
@@ -197,84 +184,23 @@ public class StreamKafkaIT {
     assertTrue("the secret was printed", !refused.all().contains("not-the-key"));
   }
 
-  /** Event times an hour ahead, on a minute boundary: windows stay open until a drain (the idle watermark follows the wall clock). */
-  private static Instant future() {
-    return Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
-  }
-
-  private static List<byte[]> records(Instant base, int from, int to) {
-    List<byte[]> values = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      Instant t = base.plusMillis(i * 45L); // 2,000 records: 90 s, a window and a half
-      values.add(("{\"id\": " + i + ", \"ts\": \"" + t + "\", \"x\": " + i + ".5, \"label\": \"" + (i % 3 == 0 ? "Abnormal" : "Normal") + "\"}")
-          .getBytes(StandardCharsets.UTF_8));
-    }
-    return values;
-  }
-
-  /** A stream run in the background, its output in files, as a scheduler would start one. */
-  private static final class Background {
-    final Process process;
-    final Path stderr;
-    final Path stdout;
-
-    Background(Path cfg, Path dir) throws Exception {
-      stderr = dir.resolve("stderr.txt");
-      stdout = dir.resolve("stdout.txt");
-      process = new ProcessBuilder(ObjectStores.javaBin(), "-Xmx1g", "-jar", System.getProperty("trainset.jar"), "stream", "--config", cfg.toString())
-          .directory(ObjectStores.PROJECT.toFile()).redirectError(stderr.toFile()).redirectOutput(stdout.toFile()).start();
-    }
-
-    /** Waits until stderr has {@code text}; fails if the run ends first. */
-    void awaitLine(String text, int seconds) throws Exception {
-      long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-      while (System.nanoTime() < deadline) {
-        String err = Files.readString(stderr);
-        if (err.contains(text)) {
-          return;
-        }
-        assertTrue("the run ended before '" + text + "':\n" + err, process.isAlive());
-        Thread.sleep(250);
-      }
-      throw new AssertionError("no '" + text + "' within " + seconds + " s:\n" + Files.readString(stderr));
-    }
-  }
-
-  private static long[] countAndDistinct(Path out) throws Exception {
-    Class.forName("org.duckdb.DuckDBDriver");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-      ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM read_parquet('" + out + "/window=*/*/parquet/*.parquet')");
-      rs.next();
-      return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
-    }
-  }
-
-  private static String sha256(Path f) throws Exception {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
-  }
-
-  /** The one complete window of the first run, and the window it left open. */
-  private static Path firstWindow(Path out, Instant base) {
-    return out.resolve("window=" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC).format(base));
-  }
-
   private void stopThenResume(String topic, boolean kill) throws Exception {
     kafka.createTopic(topic, 2);
-    Instant base = future();
-    kafka.produce(topic, 2, records(base, 0, 2000));
+    Instant base = StreamRuns.future();
+    kafka.produce(topic, 2, StreamRuns.records(base, 0, 2000));
     Path out = TMP.newFolder(topic + "-out").toPath();
     Path cfg = config(topic, out);
 
-    Background first = new Background(cfg, TMP.newFolder(topic + "-run1").toPath());
+    StreamRuns.Background first = new StreamRuns.Background(cfg, TMP.newFolder(topic + "-run1").toPath(), List.of());
     // Every record read and in a completed checkpoint (the group's offsets are committed only then).
     first.awaitLine("caught up: 2,000 records checkpointed", 180);
-    Path w0 = firstWindow(out, base);
+    Path w0 = StreamRuns.window(out, base);
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (!Files.exists(w0.resolve("_SUCCESS")) && System.nanoTime() < deadline) {
       Thread.sleep(250);
     }
     assertTrue("the first window was not written: " + Files.readString(first.stderr), Files.exists(w0.resolve("_SUCCESS")));
-    String w0Manifest = sha256(w0.resolve("manifest.json"));
+    String w0Manifest = StreamRuns.sha256(w0.resolve("manifest.json"));
     if (kill) {
       first.process.destroyForcibly(); // SIGKILL: no savepoint, the embedded cluster dies with the launcher
       assertTrue(first.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
@@ -296,27 +222,12 @@ public class StreamKafkaIT {
           windows.filter(w -> Files.exists(w.resolve("_SUCCESS"))).map(w -> w.getFileName().toString()).toList());
     }
 
-    kafka.produce(topic, 2, records(base, 2000, 4000));
+    kafka.produce(topic, 2, StreamRuns.records(base, 2000, 4000));
     ObjectStores.Cli second = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
     assertEquals(second.all(), 0, second.code());
     assertTrue(second.stderr(), second.stderr().contains(kill ? "resuming from checkpoint chk-" : "resuming from savepoint savepoint-"));
-    long[] c = countAndDistinct(out);
-    assertEquals("rows", 4000, c[0]);
-    assertEquals("distinct ids", 4000, c[1]);
-    assertEquals(0, c[2]);
-    assertEquals(3999, c[3]);
-    // The window completed before the stop is the same file, byte for byte; three windows in all (0, 60 and 120 s).
-    assertEquals(w0Manifest, sha256(w0.resolve("manifest.json")));
-    long rows = 0;
-    try (var windows = Files.list(out)) {
-      List<Path> all = windows.filter(w -> w.getFileName().toString().startsWith("window=")).toList();
-      assertEquals(all.toString(), 3, all.size());
-      for (Path w : all) {
-        assertTrue(w + " has no _SUCCESS", Files.exists(w.resolve("_SUCCESS")));
-        rows += JSON.readTree(w.resolve("manifest.json").toFile()).get("rows").asLong();
-      }
-    }
-    assertEquals(4000, rows);
+    // Exactly the records produced, each once; the window completed before the stop is the same file, byte for byte.
+    StreamRuns.assertExactlyTheFourThousand(out, base, w0Manifest);
     // Drained: every offset is committed and nothing is left to resume from.
     try (var left = Files.list(out.resolve("_trainset/checkpoints"))) {
       assertEquals(List.of(), left.toList());
