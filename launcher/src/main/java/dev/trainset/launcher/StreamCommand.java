@@ -11,6 +11,7 @@ import dev.trainset.launcher.stream.StopSignals;
 import dev.trainset.pipelines.batch.Jobs;
 import dev.trainset.pipelines.config.StreamConfig;
 import dev.trainset.pipelines.config.TrainsetException;
+import dev.trainset.pipelines.stream.EarlierWindows;
 import dev.trainset.pipelines.stream.KafkaMessages;
 import dev.trainset.pipelines.stream.StreamGraph;
 import java.io.IOException;
@@ -149,7 +150,20 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       }
       StopSignals signals = StopSignals.install();
       Pipeline p = Pipeline.create(pipeline);
-      p.apply("Kafka", KafkaMessages.from(kafka, StreamGraph.eventTimeField(cfg), cfg.window().allowedLateness())).apply("Windows", StreamGraph.of(cfg));
+      // A run without state continues after the windows earlier runs completed: their records are late from now on. A
+      // resumed run keeps the bound its line of jobs started with, so a replay after a restore writes what it wrote.
+      EarlierWindows earlier = EarlierWindows.read(out);
+      if (from == null) {
+        restore.startLine(earlier.closedBefore());
+      } else {
+        earlier = earlier.closedBefore(restore.lineStart(EarlierWindows.NONE));
+      }
+      if (from == null && earlier.count() > 0) {
+        lines.info("continuing after " + earlier.count() + " complete window" + (earlier.count() == 1 ? "" : "s") + " (the newest "
+            + earlier.newest() + "); records of those windows are rejected as late");
+      }
+      p.apply("Kafka", KafkaMessages.from(kafka, StreamGraph.eventTimeField(cfg), cfg.window().allowedLateness()))
+          .apply("Windows", StreamGraph.after(cfg, earlier));
       long began = System.nanoTime();
       AtomicReference<Object> ended = new AtomicReference<>();
       Thread job = new Thread(() -> {

@@ -184,6 +184,63 @@ public class StreamKafkaIT {
     assertTrue("the secret was printed", !refused.all().contains("not-the-key"));
   }
 
+  @Test
+  public void givenTwoBoundedRuns_recordsOfAWindowTheFirstRunCompleted_areRejectedAsLate_neverOverwritingIt() throws Exception {
+    // A cron job: each run drains (--stop-after-idle) and so completes every window it has records for. Records of such
+    // a window that arrive for the next run are late: they go to the rejected output, and the window stays as written.
+    String topic = "cron";
+    kafka.createTopic(topic, 1);
+    Instant base = BASE;
+    List<byte[]> first = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      first.add(("{\"id\": " + i + ", \"ts\": \"" + base.plusMillis(i * 60L) + "\", \"x\": 1.5, \"label\": \"Normal\"}").getBytes(StandardCharsets.UTF_8));
+    }
+    kafka.produce(topic, 1, first);
+    Path out = TMP.newFolder("cron-out").toPath();
+    Path cfg = config(topic, out);
+    ObjectStores.Cli one = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
+    assertEquals(one.all(), 0, one.code());
+    Path w0 = StreamRuns.window(out, base);
+    String w0Manifest = StreamRuns.sha256(w0.resolve("manifest.json"));
+    assertEquals(500, JSON.readTree(w0.resolve("manifest.json").toFile()).get("rows").asLong());
+
+    List<byte[]> second = new ArrayList<>();
+    for (int i = 500; i < 800; i++) { // the first window again (30 to 45 s)
+      second.add(("{\"id\": " + i + ", \"ts\": \"" + base.plusMillis(30_000 + (i - 500) * 50L) + "\", \"x\": 1.5, \"label\": \"Normal\"}").getBytes(StandardCharsets.UTF_8));
+    }
+    for (int i = 800; i < 1000; i++) { // the next window
+      second.add(("{\"id\": " + i + ", \"ts\": \"" + base.plusMillis(60_000 + (i - 800) * 50L) + "\", \"x\": 1.5, \"label\": \"Normal\"}").getBytes(StandardCharsets.UTF_8));
+    }
+    kafka.produce(topic, 1, second);
+    ObjectStores.Cli two = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
+    assertEquals(two.all(), 0, two.code());
+
+    assertEquals("the completed window was rewritten", w0Manifest, StreamRuns.sha256(w0.resolve("manifest.json")));
+    long[] c = StreamRuns.countAndDistinct(out);
+    assertEquals(700, c[0]);
+    assertEquals(700, c[1]);
+    Path w1 = StreamRuns.window(out, base.plusSeconds(60));
+    JsonNode m1 = JSON.readTree(w1.resolve("manifest.json").toFile());
+    assertEquals(200, m1.get("rows").asLong());
+    assertEquals(m1.toString(), 300, m1.get("rejected").get("late").asLong());
+    long late = 0;
+    try (var files = Files.walk(w1.resolve("rejected"))) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        for (String l : Files.readAllLines(f)) {
+          JsonNode rec = JSON.readTree(l);
+          assertEquals(l, "late", rec.get("stage").asText());
+          assertTrue(l, rec.get("reason").asText().contains(w0.getFileName().toString()));
+          late++;
+        }
+      }
+    }
+    assertEquals(300, late);
+    // latest.json goes on listing the first run's window.
+    JsonNode latest = JSON.readTree(out.resolve("latest.json").toFile());
+    assertEquals(latest.toString(), 2, latest.get("windows").asLong());
+    assertEquals(700, latest.get("rows").asLong());
+  }
+
   private void stopThenResume(String topic, boolean kill) throws Exception {
     kafka.createTopic(topic, 2);
     Instant base = StreamRuns.future();

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 public final class RestorePoints {
   /** The savepoints' folder inside the checkpoint folder. */
   public static final String SAVEPOINTS = "savepoints";
+  /** The file that keeps where this line of jobs (a start without state and the runs resumed from it) began. */
+  static final String FLOOR = "started-after";
 
   private final Path folder;
 
@@ -78,6 +80,24 @@ public final class RestorePoints {
   }
 
   /**
+   * Records, for a job that starts without state, the end of the newest window earlier runs completed: the jobs that
+   * resume from this one's checkpoints must treat the same windows as complete, whatever was written since.
+   */
+  public void startLine(long closedBefore) throws IOException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve(FLOOR), Long.toString(closedBefore));
+  }
+
+  /** What {@link #startLine} recorded, or {@code none} when nothing was (checkpoints of an older trainset). */
+  public long lineStart(long none) {
+    try {
+      return Long.parseLong(Files.readString(folder.resolve(FLOOR)).trim());
+    } catch (IOException | NumberFormatException e) {
+      return none;
+    }
+  }
+
+  /**
    * Removes every checkpoint and savepoint except those of the running job {@code keepJob}: once that job has a
    * completed checkpoint of its own, the points it started from are behind it.
    */
@@ -87,7 +107,8 @@ public final class RestorePoints {
     }
     try (Stream<Path> children = Files.list(folder)) {
       for (Path child : (Iterable<Path>) children::iterator) {
-        if (keepJob == null || !child.getFileName().toString().equals(keepJob)) {
+        boolean keep = keepJob != null && (child.getFileName().toString().equals(keepJob) || child.getFileName().toString().equals(FLOOR));
+        if (!keep) {
           delete(child);
         }
       }

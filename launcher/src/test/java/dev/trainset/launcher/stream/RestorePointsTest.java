@@ -39,10 +39,14 @@ public class RestorePointsTest {
     assertEquals("savepoint savepoint-c3d4-0002", points.newest().describe());
     assertEquals(4, points.all().size());
 
-    // Once job e5f6 has a checkpoint of its own, everything else goes; after a drain, everything.
+    // Where the line of jobs began stays with it; once job e5f6 has a checkpoint of its own, every other point goes; after
+    // a drain, everything.
+    assertEquals(-1L, points.lineStart(-1L));
+    points.startLine(1_767_261_600_000L);
     point(root.resolve("e5f6/chk-1"), t.plusSeconds(40));
     points.removeAllBut("e5f6");
     assertEquals(List.of(root.resolve("e5f6/chk-1")), points.all().stream().map(RestorePoints.Point::path).toList());
+    assertEquals(1_767_261_600_000L, points.lineStart(-1L));
     points.clear();
     assertNull(points.newest());
     assertEquals(List.of(), Files.list(root).toList());

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -28,19 +29,25 @@ final class LatestWindows extends DoFn<KV<String, WindowDone>, Void> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final String output;
+  private final List<WindowDone> earlier;
 
   @StateId("done")
   @SuppressWarnings("rawtypes")
   private final StateSpec<ValueState<TreeMap>> doneSpec = StateSpecs.value(SerializableCoder.of(TreeMap.class));
 
-  LatestWindows(String output) {
+  /** @param earlier the complete windows of earlier runs, listed until this run's state has its own */
+  LatestWindows(String output, List<WindowDone> earlier) {
     this.output = output;
+    this.earlier = List.copyOf(earlier);
   }
 
   @ProcessElement
   @SuppressWarnings({"unchecked", "rawtypes"})
   public void process(@Element KV<String, WindowDone> e, @StateId("done") ValueState<TreeMap> state) {
     TreeMap<Long, WindowDone> done = state.read() == null ? new TreeMap<>() : (TreeMap<Long, WindowDone>) state.read();
+    if (state.read() == null) {
+      earlier.forEach(w -> done.put(w.start(), w));
+    }
     done.put(e.getValue().start(), e.getValue());
     while (done.size() > LISTED) {
       done.pollFirstEntry();

@@ -15,6 +15,10 @@ import org.joda.time.Instant;
  * Parses each message with the batch readers ({@link MessageBatch}) and keys its record by where it is written: its
  * split's name, or {@code rejected}. Every message gives one record, with the message's own time, output while the
  * message is processed, so nothing moves to an earlier window or past the watermark.
+ *
+ * <p>A record whose window an earlier run completed ({@link EarlierWindows}: before {@code closedBefore}) is late:
+ * a row is rejected as such, with its raw text, and every such record is held in the first window after the complete
+ * ones, so a complete window's files are never written again.
  */
 final class ParseMessages extends DoFn<Message, KV<String, StreamRecord>> {
   static final String READ = "messagesRead";
@@ -22,13 +26,18 @@ final class ParseMessages extends DoFn<Message, KV<String, StreamRecord>> {
 
   private final MessageBatch.Spec spec;
   private final List<String> splits;
+  private final long windowMillis;
+  private final long closedBefore;
   private final Counter read = Metrics.counter(ParseMessages.class, READ);
   private final Counter rejected = Metrics.counter(ParseMessages.class, REJECTED);
   private transient MessageBatch batch;
 
-  ParseMessages(MessageBatch.Spec spec, List<String> splits) {
+  /** @param closedBefore the end of the newest window an earlier run completed, or {@link EarlierWindows#NONE} */
+  ParseMessages(MessageBatch.Spec spec, List<String> splits, java.time.Duration window, long closedBefore) {
     this.spec = spec;
     this.splits = List.copyOf(splits);
+    this.windowMillis = window.toMillis();
+    this.closedBefore = closedBefore;
   }
 
   @Setup
@@ -41,6 +50,13 @@ final class ParseMessages extends DoFn<Message, KV<String, StreamRecord>> {
     // One message at a time, output at once: Beam's Flink runner forwards the watermark while a bundle is open, so
     // records held back to the end of a bundle could reach the window writers behind it (apache/beam#28649).
     StreamRecord r = batch.parse(List.of(m), new long[] {time.getMillis()})[0];
+    if (r.windowMillis() < closedBefore) {
+      long start = Math.floorDiv(r.windowMillis(), windowMillis) * windowMillis;
+      r = r.isRejected()
+          ? r.movedTo(closedBefore)
+          : StreamRecord.rejected(
+              m, closedBefore, batch.text(m.payload()), "late: its window " + WindowFiles.folder(start) + " was completed by an earlier run", "late");
+    }
     read.inc();
     if (r.isRejected()) {
       rejected.inc();

@@ -41,13 +41,21 @@ import org.apache.beam.sdk.values.PCollection;
  */
 public final class StreamGraph extends PTransform<PCollection<Message>, PCollection<Void>> {
   private final StreamConfig cfg;
+  private final EarlierWindows earlier;
 
-  private StreamGraph(StreamConfig cfg) {
+  private StreamGraph(StreamConfig cfg, EarlierWindows earlier) {
     this.cfg = cfg;
+    this.earlier = earlier;
   }
 
+  /** A graph whose output has no complete windows yet, or that resumes from its own state. */
   public static StreamGraph of(StreamConfig cfg) {
-    return new StreamGraph(cfg);
+    return new StreamGraph(cfg, EarlierWindows.none());
+  }
+
+  /** A graph that starts without state over an output where {@code earlier} runs completed windows. */
+  public static StreamGraph after(StreamConfig cfg, EarlierWindows earlier) {
+    return new StreamGraph(cfg, earlier);
   }
 
   /** The output folder, ending in {@code /}. */
@@ -115,7 +123,7 @@ public final class StreamGraph extends PTransform<PCollection<Message>, PCollect
             spec.preparation().hasLabel(),
             new RowWriters(cfg.output().formats(), cfg.output().compression(), cfg.output().rowGroupBytes(), cfg.output().textGzip()));
     return messages
-        .apply("ParseMessages", ParDo.of(new ParseMessages(spec, spec.splitter().splits())))
+        .apply("ParseMessages", ParDo.of(new ParseMessages(spec, spec.splitter().splits(), cfg.window().size(), earlier.closedBefore())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StreamRecord.Coder.of()))
         .apply("WriteWindows", ParDo.of(new WriteWindows(files, cfg.window().size(), cfg.window().allowedLateness())))
         .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(WindowPart.class)))
@@ -126,6 +134,6 @@ public final class StreamGraph extends PTransform<PCollection<Message>, PCollect
                     out, cfg.window().size(), cfg.window().allowedLateness(), SchemaJson.toJsonString(spec.preparation().output()),
                     cfg.split().method().name().toLowerCase(java.util.Locale.ROOT))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(WindowDone.class)))
-        .apply("LatestWindows", ParDo.of(new LatestWindows(out)));
+        .apply("LatestWindows", ParDo.of(new LatestWindows(out, earlier.complete())));
   }
 }

@@ -253,7 +253,8 @@ public final class MessageBatch {
     }
   }
 
-  private String text(byte[] p) {
+  /** A message's payload as text in the messages' encoding: what a rejected record keeps as its raw text. */
+  public String text(byte[] p) {
     return new String(p, spec.lines().encoding().charset());
   }
 

@@ -41,6 +41,11 @@ public record StreamRecord(
     return row == null;
   }
 
+  /** This rejected record, held in the window at {@code windowMillis} instead (its own window was complete). */
+  public StreamRecord movedTo(long windowMillis) {
+    return new StreamRecord(topic, partition, offset, windowMillis, split, label, row, raw, reason, stage);
+  }
+
   /** This record turned away as late, into the window at {@code windowMillis}: its own window had closed. */
   public StreamRecord late(long windowMillis, String why) {
     return new StreamRecord(topic, partition, offset, windowMillis, -1, null, null, raw != null ? raw : "", why, "late");
