@@ -65,6 +65,25 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       description = "Drain and stop once no record has arrived for this long (e.g. 30s, 5m): for tests, backfills and cron.")
   Duration stopAfterIdle;
 
+  @Option(
+      names = "--stop-at",
+      paramLabel = "TIME",
+      converter = InstantConverter.class,
+      description = "Drain and stop at this time (2026-12-08T06:00:00Z, or with an offset: 2026-12-08T07:00:00+01:00): for cron.")
+  java.time.Instant stopAt;
+
+  /** An instant as ISO-8601 with a zone: {@code Z} or an offset. */
+  static final class InstantConverter implements CommandLine.ITypeConverter<java.time.Instant> {
+    @Override
+    public java.time.Instant convert(String v) {
+      try {
+        return java.time.OffsetDateTime.parse(v.trim()).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException("expected a time with its zone, such as 2026-12-08T06:00:00Z, got '" + v + "'");
+      }
+    }
+  }
+
   @Option(names = "--runner-config", paramLabel = "FILE", description = "A runner configuration (default: embedded Flink, checkpoints every 5 s).")
   Path runnerConfig;
 
@@ -141,6 +160,9 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       String start = "trainset " + Trainset.version() + ": stream " + String.join(",", kafka.topics()) + " at " + kafka.bootstrapServers()
           + " -> " + out + " in " + cfg.window().size().toSeconds() + " s windows on " + (embedded ? "embedded Flink" : "Flink at " + master);
       lines.info(start, start);
+      if (stopAt != null && stopAt.isBefore(java.time.Instant.now())) {
+        throw new TrainsetException(TrainsetException.USAGE, "--stop-at " + stopAt + " has passed");
+      }
       if (from != null) {
         lines.info("resuming from " + from.describe() + " of " + from.written() + " (" + restore.folder()
             + "): the records that were waiting for their window, and the positions after them; --fresh starts without it");
@@ -202,7 +224,9 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         if (id == null) {
           id = jobs.runningJob(jobName);
           if (id != null) {
-            lines.info("job " + id + " is running" + (stopAfterIdle == null ? "" : "; it stops once no record has arrived for " + stopAfterIdle.toSeconds() + " s"));
+            lines.info("job " + id + " is running"
+                + (stopAfterIdle == null ? "" : "; it stops once no record has arrived for " + stopAfterIdle.toSeconds() + " s")
+                + (stopAt == null ? "" : (stopAfterIdle == null ? "; it stops at " : ", or at ") + stopAt));
           }
           continue;
         }
@@ -238,12 +262,15 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
           caughtUp = true;
         }
         caughtUp &= o.caughtUp();
-        if (stopAfterIdle != null && !stopping && progress.idleAndCaughtUp(stopAfterIdle) && jobs.allRunning(id)) {
+        boolean idle = stopAfterIdle != null && progress.idleAndCaughtUp(stopAfterIdle);
+        boolean due = stopAt != null && !java.time.Instant.now().isBefore(stopAt);
+        if (!stopping && (idle || due) && jobs.allRunning(id)) {
           // Only a running job can drain (not one restarting after a lost TaskManager); a refused request is asked again.
           Path savepoints = Files.createTempDirectory("trainset-savepoint-");
           try {
             jobs.stopWithSavepoint(id, savepoints.toUri().toString(), true);
-            lines.info("no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed: draining (closing every window)");
+            lines.info((idle ? "no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed" : "it is " + stopAt + " (--stop-at)")
+                + ": draining (closing every window)");
             stopping = true;
           } catch (IOException e) {
             lines.info("the job could not drain yet (" + e.getMessage() + "); trying again");

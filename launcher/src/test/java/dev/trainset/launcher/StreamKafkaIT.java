@@ -212,8 +212,12 @@ public class StreamKafkaIT {
       second.add(("{\"id\": " + i + ", \"ts\": \"" + base.plusMillis(60_000 + (i - 800) * 50L) + "\", \"x\": 1.5, \"label\": \"Normal\"}").getBytes(StandardCharsets.UTF_8));
     }
     kafka.produce(topic, 1, second);
-    ObjectStores.Cli two = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
+    // This run ends at a set time instead (--stop-at, as a cron job with a deadline): a drain all the same.
+    String at = Instant.now().plusSeconds(45).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    ObjectStores.Cli two = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-at", at));
     assertEquals(two.all(), 0, two.code());
+    assertTrue(two.stderr(), two.stderr().contains("it is " + at + " (--stop-at): draining (closing every window)"));
+    assertTrue(two.stderr(), two.stderr().contains("continuing after 1 complete window (the newest " + w0.getFileName() + ")"));
 
     assertEquals("the completed window was rewritten", w0Manifest, StreamRuns.sha256(w0.resolve("manifest.json")));
     long[] c = StreamRuns.countAndDistinct(out);
@@ -239,6 +243,14 @@ public class StreamKafkaIT {
     JsonNode latest = JSON.readTree(out.resolve("latest.json").toFile());
     assertEquals(latest.toString(), 2, latest.get("windows").asLong());
     assertEquals(700, latest.get("rows").asLong());
+
+    // A deadline that has passed, or is not a time, is a usage error before anything runs.
+    ObjectStores.Cli past = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-at", "2020-01-01T00:00:00Z"));
+    assertEquals(past.all(), 2, past.code());
+    assertTrue(past.stderr(), past.stderr().contains("--stop-at 2020-01-01T00:00:00Z has passed"));
+    ObjectStores.Cli bad = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-at", "tomorrow"));
+    assertEquals(bad.all(), 2, bad.code());
+    assertTrue(bad.stderr(), bad.stderr().contains("expected a time with its zone, such as 2026-12-08T06:00:00Z, got 'tomorrow'"));
   }
 
   private void stopThenResume(String topic, boolean kill) throws Exception {
