@@ -101,7 +101,9 @@ final class FinishWindows extends DoFn<KV<Long, WindowPart>, KV<String, WindowDo
     Map<String, Long> stages = new TreeMap<>();
     Map<String, Long> reasons = new TreeMap<>();
     Map<String, WindowPart.Range> positions = new TreeMap<>();
+    Map<String, Long> extra = new TreeMap<>();
     for (WindowPart p : all) {
+      p.extraFields().forEach((k, v) -> extra.merge(k, v, Long::sum));
       p.positions().forEach((k, v) -> positions.merge(k, v, WindowPart.Range::plus));
       p.rejected().forEach((k, v) -> stages.merge(k, v, Long::sum));
       p.reasons().forEach((k, v) -> reasons.merge(k, v, Long::sum));
@@ -127,6 +129,9 @@ final class FinishWindows extends DoFn<KV<Long, WindowPart>, KV<String, WindowDo
     }
     late = stages.getOrDefault("late", 0L);
     m.put("rows", rows.values().stream().mapToLong(Long::longValue).sum());
+    // Fields outside the schema: left out of the rows, counted (rows that had each), never silently dropped.
+    ObjectNode extraFields = m.putObject("extraFields");
+    extra.forEach(extraFields::put);
     rej.put("count", rejected);
     rej.put("late", late);
     ObjectNode byStage = rej.putObject("byStage");

@@ -86,8 +86,9 @@ public final class StreamGraph extends PTransform<PCollection<Message>, PCollect
     FileFormat lines;
     FileFormat whole;
     if (cfg.format() == StreamConfig.MessageFormat.JSON) {
-      lines = JsonFormat.of(new JsonSettings(null, true), cfg.encoding()).withLimits(cfg.limits());
-      whole = JsonFormat.of(new JsonSettings(null, false), cfg.encoding()).withLimits(cfg.limits());
+      // A field outside the declared schema does not turn a message away: it is left out and counted per window.
+      lines = JsonFormat.of(new JsonSettings(null, true), cfg.encoding()).withLimits(cfg.limits()).withExtraFieldsCounted();
+      whole = JsonFormat.of(new JsonSettings(null, false), cfg.encoding()).withLimits(cfg.limits()).withExtraFieldsCounted();
     } else {
       lines = CsvFormat.of(cfg.csv(), cfg.encoding()).withLimits(cfg.limits());
       whole = lines;

@@ -76,6 +76,20 @@ public class MessageParsingTest {
     assertEquals(T + 2000, r[3].windowMillis());
   }
 
+  @Test
+  public void givenFieldsOutsideTheSchema_theRecordIsKept_andTheyAreNamedForCounting() throws Exception {
+    StreamConfig cfg = config("json", "");
+    StreamRecord[] r =
+        parse(
+            cfg,
+            "{\"id\": 1, \"ts\": \"2026-03-01T10:00:00Z\", \"label\": \"x\", \"host\": \"a\", \"extra\": {\"k\": 2}}",
+            "{\"id\": 2, \"ts\": \"2026-03-01T10:00:00Z\", \"label\": \"y\"}");
+    assertNull(r[0].reason(), r[0].reason());
+    assertEquals(List.of("host", "extra.k"), r[0].extraFields());
+    assertEquals(1L, value(cfg, r[0], indexOut(cfg, "id")));
+    assertNull(r[1].extraFields());
+  }
+
   private static int indexOut(StreamConfig cfg, String name) {
     return StreamGraph.batchSpec(cfg).preparation().output().indexOf(name);
   }

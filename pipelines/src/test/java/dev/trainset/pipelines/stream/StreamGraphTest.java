@@ -52,8 +52,10 @@ public class StreamGraphTest {
     return StreamConfig.from(tree);
   }
 
+  /** A record; every tenth id also has a field outside the schema, {@code debug}. */
   private static String record(long id, long millis, double x, String label) {
-    return "{\"id\": " + id + ", \"ts\": \"" + Instant.ofEpochMilli(millis) + "\", \"x\": " + x + ", \"label\": \"" + label + "\"}";
+    return "{\"id\": " + id + ", \"ts\": \"" + Instant.ofEpochMilli(millis) + "\", \"x\": " + x + ", \"label\": \"" + label + "\""
+        + (id % 10 == 0 ? ", \"debug\": {\"host\": \"a\"}" : "") + "}";
   }
 
   /** The messages and the times the source gives them; offsets follow the order. */
@@ -111,12 +113,14 @@ public class StreamGraphTest {
     assertEquals(300, latest.get("rows").asLong());
     assertEquals(5, latest.get("rejected").asLong());
     long[] perWindow = {120, 120, 60};
+    long[] withDebug = {12, 12, 6}; // rows with the field outside the schema: kept, the field left out and counted
     for (int w = 0; w < 3; w++) {
       JsonNode entry = latest.get("complete").get(w);
       Path folder = out.resolve(entry.get("window").asText());
       assertTrue(Files.exists(folder.resolve("_SUCCESS")));
       JsonNode m = JSON.readTree(folder.resolve("manifest.json").toFile());
       assertEquals(perWindow[w], m.get("rows").asLong());
+      assertEquals(m.get("extraFields").toString(), "{\"debug.host\":" + withDebug[w] + "}", m.get("extraFields").toString());
       long fromSplits = 0;
       for (JsonNode s : m.get("splits")) {
         fromSplits += s.get("rows").asLong();

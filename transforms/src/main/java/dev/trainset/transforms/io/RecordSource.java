@@ -21,6 +21,14 @@ public interface RecordSource extends Closeable {
 
   boolean next() throws IOException;
 
+  /**
+   * The current record's fields that are not in the schema, after {@code type}, when the format counts them instead of
+   * turning the record away (JSON messages of a stream); empty otherwise.
+   */
+  default List<String> extraFields() {
+    return List.of();
+  }
+
   /** Where the record is: its first line in the file, or its index for records that are not lines. */
   long position();
 

@@ -199,7 +199,7 @@ public final class MessageBatch {
     LabelClasses.Entry label = preparer.label();
     view.next(label == null ? LabelClasses.ALL : label.splitClass(), ordinal);
     int split = splitter.split(view);
-    return StreamRecord.row(m, eventMillis, split, label == null ? null : label.text(), bytes.encode(preparer.prepared()));
+    return StreamRecord.row(m, eventMillis, split, label == null ? null : label.text(), bytes.encode(preparer.prepared()), r.extraFields());
   }
 
   /** A message of only white space is empty: the line readers would skip it and shift the records after it. */

@@ -25,23 +25,33 @@ import java.util.Map;
 
 /** JSON Lines, a top-level JSON array, or records under a path in a JSON document, as a {@link FileFormat}. */
 public final class JsonFormat implements FileFormat {
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
   private final JsonSettings settings;
   private final TextEncoding encoding;
   private final ReadLimits limits;
+  private final boolean countExtraFields;
 
-  private JsonFormat(JsonSettings settings, TextEncoding encoding, ReadLimits limits) {
+  private JsonFormat(JsonSettings settings, TextEncoding encoding, ReadLimits limits, boolean countExtraFields) {
     this.settings = settings;
     this.encoding = encoding;
     this.limits = limits;
+    this.countExtraFields = countExtraFields;
   }
 
   public static JsonFormat of(JsonSettings settings) {
-    return new JsonFormat(settings, TextEncoding.UTF_8, ReadLimits.DEFAULTS);
+    return new JsonFormat(settings, TextEncoding.UTF_8, ReadLimits.DEFAULTS, false);
   }
 
   public static JsonFormat of(JsonSettings settings, TextEncoding encoding) {
-    return new JsonFormat(settings, encoding, ReadLimits.DEFAULTS);
+    return new JsonFormat(settings, encoding, ReadLimits.DEFAULTS, false);
+  }
+
+  /**
+   * This format, keeping a record whose fields are not all in the declared schema: the others are left out and named
+   * by {@link RecordSource#extraFields} (a stream counts them per window). Without it such a record is turned away.
+   */
+  public JsonFormat withExtraFieldsCounted() {
+    return new JsonFormat(settings, encoding, limits, true);
   }
 
   @Override
@@ -51,7 +61,7 @@ public final class JsonFormat implements FileFormat {
 
   @Override
   public JsonFormat withLimits(ReadLimits limits) {
-    return new JsonFormat(settings, encoding, limits);
+    return new JsonFormat(settings, encoding, limits, countExtraFields);
   }
 
   @Override
@@ -80,7 +90,7 @@ public final class JsonFormat implements FileFormat {
     JsonRecordReader r =
         JsonRecordReader.open(
             encoding.reader(bytes, slice.path(), bytes.firstByte()), settings, Math.max(1, slice.firstLine()), limits);
-    return new Records(r, schema);
+    return new Records(r, schema, countExtraFields);
   }
 
   /** The records of one JSON slice: each flattened object's fields, named by first appearance in the slice. */
@@ -95,11 +105,19 @@ public final class JsonFormat implements FileFormat {
     private int[] nameIndexes = new int[16];
     private Object[] values = new Object[16];
     private int count;
+    private final boolean countExtra;
+    private final List<String> extra = new ArrayList<>();
 
-    Records(JsonRecordReader r, TableSchema schema) {
+    Records(JsonRecordReader r, TableSchema schema, boolean countExtra) {
       this.r = r;
       this.schema = schema;
       this.present = schema == null ? null : new boolean[schema.size()];
+      this.countExtra = countExtra;
+    }
+
+    @Override
+    public List<String> extraFields() {
+      return extra;
     }
 
     @Override
@@ -206,9 +224,14 @@ public final class JsonFormat implements FileFormat {
     @Override
     public void type(TypedRow out) {
       Arrays.fill(present, false);
+      extra.clear();
       for (int k = 0; k < count; k++) {
         int j = toSchema[nameIndexes[k]];
         if (j < 0) {
+          if (countExtra) {
+            extra.add(names.get(nameIndexes[k]));
+            continue;
+          }
           throw new BadValue("field '" + names.get(nameIndexes[k]) + "' is not in the schema");
         }
         present[j] = true;

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import java.util.List;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -25,16 +27,19 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * @param raw a rejected record's text, else null
  * @param reason why it was rejected, else null
  * @param stage where it was rejected ({@code read}, {@code prepare}, {@code late}), else null
+ * @param extraFields a row's fields that are not in the schema (left out, counted per window), or null for none
  */
 public record StreamRecord(
-    String topic, int partition, long offset, long windowMillis, int split, String label, byte[] row, String raw, String reason, String stage) {
+    String topic, int partition, long offset, long windowMillis, int split, String label, byte[] row, String raw, String reason, String stage,
+    List<String> extraFields) {
 
-  public static StreamRecord row(Message m, long windowMillis, int split, String label, byte[] row) {
-    return new StreamRecord(m.topic(), m.partition(), m.offset(), windowMillis, split, label, row, null, null, null);
+  public static StreamRecord row(Message m, long windowMillis, int split, String label, byte[] row, List<String> extraFields) {
+    return new StreamRecord(
+        m.topic(), m.partition(), m.offset(), windowMillis, split, label, row, null, null, null, extraFields.isEmpty() ? null : List.copyOf(extraFields));
   }
 
   public static StreamRecord rejected(Message m, long windowMillis, String raw, String reason, String stage) {
-    return new StreamRecord(m.topic(), m.partition(), m.offset(), windowMillis, -1, null, null, raw, reason, stage);
+    return new StreamRecord(m.topic(), m.partition(), m.offset(), windowMillis, -1, null, null, raw, reason, stage, null);
   }
 
   public boolean isRejected() {
@@ -43,12 +48,12 @@ public record StreamRecord(
 
   /** This rejected record, held in the window at {@code windowMillis} instead (its own window was complete). */
   public StreamRecord movedTo(long windowMillis) {
-    return new StreamRecord(topic, partition, offset, windowMillis, split, label, row, raw, reason, stage);
+    return new StreamRecord(topic, partition, offset, windowMillis, split, label, row, raw, reason, stage, extraFields);
   }
 
   /** This record turned away as late, into the window at {@code windowMillis}: its own window had closed. */
   public StreamRecord late(long windowMillis, String why) {
-    return new StreamRecord(topic, partition, offset, windowMillis, -1, null, null, raw != null ? raw : "", why, "late");
+    return new StreamRecord(topic, partition, offset, windowMillis, -1, null, null, raw != null ? raw : "", why, "late", null);
   }
 
   /** A deterministic coder. */
@@ -56,6 +61,7 @@ public record StreamRecord(
     private static final Coder INSTANCE = new Coder();
     private static final NullableCoder<String> TEXT = NullableCoder.of(StringUtf8Coder.of());
     private static final NullableCoder<byte[]> BYTES = NullableCoder.of(ByteArrayCoder.of());
+    private static final NullableCoder<List<String>> NAMES = NullableCoder.of(ListCoder.of(StringUtf8Coder.of()));
 
     public static Coder of() {
       return INSTANCE;
@@ -73,6 +79,7 @@ public record StreamRecord(
       TEXT.encode(r.raw, out);
       TEXT.encode(r.reason, out);
       TEXT.encode(r.stage, out);
+      NAMES.encode(r.extraFields, out);
     }
 
     @Override
@@ -87,7 +94,8 @@ public record StreamRecord(
           BYTES.decode(in),
           TEXT.decode(in),
           TEXT.decode(in),
-          TEXT.decode(in));
+          TEXT.decode(in),
+          NAMES.decode(in));
     }
 
     @Override

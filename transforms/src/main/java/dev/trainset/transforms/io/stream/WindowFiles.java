@@ -94,6 +94,7 @@ public final class WindowFiles {
     Map<String, Long> stages = new TreeMap<>();
     Map<String, Long> reasons = new TreeMap<>();
     Map<String, Long> classes = new TreeMap<>();
+    Map<String, Long> extra = new TreeMap<>();
     if (!rejects.isEmpty()) {
       String path = base + REJECTED + "/" + (key.equals(REJECTED) ? "part-00000" : key) + ".jsonl";
       HashingOutputStream hashed = create(path, "application/jsonlines");
@@ -128,9 +129,12 @@ public final class WindowFiles {
         if (r.label() != null) {
           classes.merge(r.label(), 1L, Long::sum);
         }
+        if (r.extraFields() != null) {
+          r.extraFields().forEach(f -> extra.merge(f, 1L, Long::sum));
+        }
       }
     }
-    return new WindowPart(windowStart, key, rows.size(), stages, reasons, classes, files, positions);
+    return new WindowPart(windowStart, key, rows.size(), stages, reasons, classes, files, positions, extra);
   }
 
   private static HashingOutputStream create(String path, String mimeType) throws IOException {

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param classes rows by label class
  * @param files the files, with rows, bytes and sha256
  * @param positions per {@code topic/partition}: the lowest and highest offset and the number of records
+ * @param extraFields rows by each field they had that is not in the schema (left out of the row)
  */
 public record WindowPart(
     long windowStart,
@@ -25,7 +26,8 @@ public record WindowPart(
     Map<String, Long> reasons,
     Map<String, Long> classes,
     List<WrittenFile> files,
-    Map<String, Range> positions)
+    Map<String, Range> positions,
+    Map<String, Long> extraFields)
     implements Serializable {
   /** The offsets of one partition's records in a window. */
   public record Range(long first, long last, long records) implements Serializable {
