@@ -7,33 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000000}"; parts="${2:-2}"; shift $(( $# > 2 ? 2 : $# )) || true
 work="$(mktemp -d /tmp/trainset-stream-bench.XXXX)"
-cp_file=launcher/target/test-servers/kafka-classpath.txt
-if [[ ! -s "$cp_file" ]]; then
-  mkdir -p launcher/target/test-servers
-  mvn -B -q -f launcher/src/test/servers/kafka/pom.xml dependency:build-classpath -Dmdep.outputFile="$PWD/$cp_file"
-fi
-cp="$(cat "$cp_file")"
 port=19792; controller=19793
-cat > "$work/server.properties" <<PROPS
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$controller
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$work/data
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=1
-group.initial.rebalance.delay.ms=0
-PROPS
-log4j="-Dlog4j.configuration=file:$PWD/launcher/src/test/servers/kafka/log4j.properties -Dkafka.logs.dir=$work"
-java $log4j -cp "$cp" kafka.tools.StorageTool format -t trainset-bench-00001 -c "$work/server.properties" >/dev/null
-java -Xmx512m $log4j -cp "$cp" kafka.Kafka "$work/server.properties" > "$work/kafka.out" 2>&1 &
-kafka=$!
-trap 'kill $kafka 2>/dev/null; wait $kafka 2>/dev/null; rm -rf "$work"' EXIT
-until grep -q "Kafka Server started" "$work/server.log" 2>/dev/null; do sleep 0.2; done
+# shellcheck source=kafka-broker.sh
+source benchmarks/kafka-broker.sh
 java -cp "$cp" benchmarks/StreamProduce.java "127.0.0.1:$port" bench "$n" "$parts"
 cat > "$work/stream.yaml" <<CFG
 source: {kafka: {bootstrapServers: '127.0.0.1:$port', topics: [bench], groupId: bench, properties: {${KAFKA_PROPS:-}}}}

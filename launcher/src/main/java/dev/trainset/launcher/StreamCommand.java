@@ -111,6 +111,30 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       throw TrainsetException.config("source.kinesis", "Kinesis streams are not built yet (Kafka and Event Hubs are)");
     }
     RestorePoints restore = new RestorePoints(checkpointFolder(cfg, out));
+    java.nio.channels.FileLock lock = restore.lock();
+    if (lock == null) {
+      throw new TrainsetException(
+          TrainsetException.USAGE, "another trainset stream is running with the checkpoint folder " + restore.folder() + " (checkpoints)");
+    }
+    try {
+      return run(lines, cfg, out, kafka, restore, beam);
+    } finally {
+      lock.channel().close();
+    }
+  }
+
+  /** The run, with the checkpoint folder held. */
+  private int run(Lines lines, StreamConfig cfg, String out, StreamConfig.Kafka kafka, RestorePoints restore, List<String> beam) throws Exception {
+    // A restored job keeps the source, windows and schema it was started with: it resumes only the same configuration.
+    String configSha = dev.trainset.transforms.io.Sha256.hex(cfg.effective().toString());
+    if (!fresh && restore.newest() != null && !restore.sameConfiguration(configSha)) {
+      throw TrainsetException.config(
+          "checkpoints", "the checkpoints in " + restore.folder() + " were taken with another configuration (a restored job keeps its source, "
+              + "windows and schema); put it back, or run with --fresh to start without them (the records waiting in them are then not written)");
+    }
+    if (fresh) {
+      restore.clear(); // the old line of jobs is given up before the new one starts
+    }
     RestorePoints.Point from = fresh ? null : restore.newest();
     int restPort = freePort();
     // trainset's defaults for streams, under what a runner configuration and the command line say.
@@ -153,6 +177,10 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     }
     String master = pipeline.as(FlinkPipelineOptions.class).getFlinkMaster();
     boolean embedded = master == null || master.equals("[local]") || master.equals("[auto]");
+    if (!embedded && cfg.checkpoints() == null) {
+      throw TrainsetException.config(
+          "checkpoints", "a stream on a Flink cluster needs a checkpoint folder that this machine, the JobManager and every TaskManager reach (a shared mount)");
+    }
     FlinkJobs jobs = new FlinkJobs(embedded ? "http://127.0.0.1:" + restPort : master.startsWith("http") ? master : "http://" + master);
 
     try (KafkaProgress progress = new KafkaProgress(kafka)) {
@@ -176,7 +204,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       // resumed run keeps the bound its line of jobs started with, so a replay after a restore writes what it wrote.
       EarlierWindows earlier = EarlierWindows.read(out);
       if (from == null) {
-        restore.startLine(earlier.closedBefore());
+        restore.startLine(earlier.closedBefore(), configSha);
       } else {
         earlier = earlier.closedBefore(restore.lineStart(EarlierWindows.NONE));
       }
@@ -198,26 +226,23 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       job.setDaemon(true);
       job.start();
       String id = null;
-      boolean stopping = false;
-      boolean savedForNextRun = false;
-      boolean pruned = from == null && !fresh;
-      String stopRequest = null;
+      Stop stop = null; // the stop asked of the job, while it is under way
+      boolean signalled = false;
+      String savedAt = null;
+      boolean drained = false;
+      boolean pruned = false;
       boolean caughtUp = false;
       boolean offsetsMissing = false;
       long lastReport = System.nanoTime();
       while (job.isAlive()) {
-        if (!stopping && signals.await(2000) && id != null) {
+        if (!signalled && signals.await(stop == null ? 2000 : 0)) {
+          signalled = true;
+          if (id == null) {
+            throw new TrainsetException(TrainsetException.INTERRUPTED, signals.signal() + " before the job was running: nothing to save");
+          }
           lines.info(signals.signal() + ": stopping with a savepoint (the records waiting for their window are kept for the next run)");
-          stopRequest = jobs.stopWithSavepoint(id, restore.savepoints().toUri().toString(), false);
-          stopping = true;
-          savedForNextRun = true;
-          continue;
         }
-        if (signals.requested() && id == null) {
-          lines.info(signals.signal() + " before the job started: nothing to save");
-          return 130;
-        }
-        job.join(stopping ? 500 : 1);
+        job.join(stop != null ? 500 : 1);
         if (!job.isAlive()) {
           break;
         }
@@ -230,9 +255,31 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
           }
           continue;
         }
-        if (!pruned && jobs.completedCheckpoints(id) > 0) {
-          // This job has a checkpoint of its own: the points it started from (and a fresh start's old ones) are behind it.
-          restore.removeAllBut(id);
+        if (stop != null) {
+          // Follow the stop: where its savepoint went (asked while the job, and the embedded cluster's API, are up), or
+          // that it failed, in which case the job goes on and the stop is asked again.
+          try {
+            String at = jobs.savepoint(id, stop.request());
+            if (at != null && !stop.drain()) {
+              savedAt = at;
+            }
+          } catch (IOException e) {
+            lines.info("the " + (stop.drain() ? "drain" : "savepoint") + " failed (" + e.getMessage() + "); the job goes on, and it is asked again");
+            stop = null;
+          }
+          continue;
+        }
+        if (signalled) {
+          stop = requestStop(jobs, id, restore.savepoints(), false, lines, null);
+          continue;
+        }
+        if (!pruned && restore.hasCheckpoint(id)) {
+          // This job has a checkpoint of its own on disk: the points it started from are behind it.
+          try {
+            restore.removeAllBut(id);
+          } catch (IOException | java.io.UncheckedIOException e) {
+            lines.info("could not remove the older checkpoints in " + restore.folder() + " (" + e.getMessage() + "); they stay");
+          }
           pruned = true;
         }
         String failure = jobs.newFailure(id);
@@ -264,40 +311,46 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         caughtUp &= o.caughtUp();
         boolean idle = stopAfterIdle != null && progress.idleAndCaughtUp(stopAfterIdle);
         boolean due = stopAt != null && !java.time.Instant.now().isBefore(stopAt);
-        if (!stopping && (idle || due) && jobs.allRunning(id)) {
+        if ((idle || due) && jobs.allRunning(id)) {
           // Only a running job can drain (not one restarting after a lost TaskManager); a refused request is asked again.
-          Path savepoints = Files.createTempDirectory("trainset-savepoint-");
-          try {
-            jobs.stopWithSavepoint(id, savepoints.toUri().toString(), true);
-            lines.info((idle ? "no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed" : "it is " + stopAt + " (--stop-at)")
-                + ": draining (closing every window)");
-            stopping = true;
-          } catch (IOException e) {
-            lines.info("the job could not drain yet (" + e.getMessage() + "); trying again");
-          }
+          stop = requestStop(jobs, id, null, true, lines,
+              (idle ? "no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed" : "it is " + stopAt + " (--stop-at)")
+                  + ": draining (closing every window)");
+          drained = stop != null;
         }
       }
       if (ended.get() instanceof RuntimeException e) {
         throw e;
       }
       PipelineResult result = (PipelineResult) ended.get();
-      String savedAt = null;
-      if (savedForNextRun) {
-        savedAt = jobs.savepoint(id, stopRequest);
+      if (signalled) {
+        if (savedAt == null) {
+          // The job ended before its savepoint's location was read: the newest savepoint in the folder is it.
+          RestorePoints.Point newest = restore.newest();
+          savedAt = newest != null && newest.savepoint() ? newest.path().toUri().toString() : null;
+        }
+        if (savedAt == null) {
+          throw new TrainsetException(TrainsetException.INTERNAL, "the job ended without the savepoint it was asked for; the next run resumes from its last checkpoint");
+        }
         lines.info("stopped with a savepoint at " + savedAt + ": the next run with this configuration resumes from it");
-      } else if (stopping) {
+      } else if (drained) {
         // Drained: every window is written and every offset committed; nothing is left to resume from.
-        restore.clear();
+        try {
+          restore.clear();
+        } catch (IOException | java.io.UncheckedIOException e) {
+          lines.info("could not empty the checkpoint folder " + restore.folder() + " (" + e.getMessage() + "); run the next one with --fresh");
+        }
       }
+      // This run's own windows and records: latest.json also lists the windows of earlier runs.
       JsonNode latest = readLatest(out);
-      long windows = latest == null ? 0 : latest.path("windows").asLong();
-      long rows = latest == null ? 0 : latest.path("rows").asLong();
-      long rejected = latest == null ? 0 : latest.path("rejected").asLong();
+      long windows = latest == null ? 0 : latest.path("windows").asLong() - earlier.count();
+      long rows = latest == null ? 0 : latest.path("rows").asLong() - earlier.rows();
+      long rejected = latest == null ? 0 : latest.path("rejected").asLong() - earlier.rejected();
       long read = counter(result, "messagesRead");
       double seconds = (System.nanoTime() - began) / 1e9;
       lines.info(String.format("done in %.1f s: %,d messages read, %,d windows, %,d rows written, %,d rejected -> %s", seconds, read, windows, rows, rejected, out));
       ObjectNode r = JSON.createObjectNode();
-      r.put("status", savedForNextRun ? "stopped" : "succeeded");
+      r.put("status", signalled ? "stopped" : "succeeded");
       if (savedAt != null) {
         r.put("savepoint", savedAt);
       }
@@ -311,21 +364,49 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     }
   }
 
+  /** A stop asked of the job: the request's id (for its savepoint's status), and whether it drains. */
+  private record Stop(String request, boolean drain) {}
+
   /**
-   * Where the job's checkpoints and savepoints go: {@code checkpoints} in the stream file, else beside an output on
-   * disk ({@code <output>/_trainset/checkpoints}), else (an output in an object store) a folder in the user's home
-   * named after the output.
+   * Asks the job to stop with a savepoint, in {@code folder} (a temporary one when null), draining it or not; null
+   * when the request was refused (the caller asks again later).
    */
-  static Path checkpointFolder(StreamConfig cfg, String out) {
+  private static Stop requestStop(FlinkJobs jobs, String id, Path folder, boolean drain, Lines lines, String why) throws IOException {
+    Path target = folder != null ? folder : Files.createTempDirectory("trainset-drain-");
+    try {
+      String request = jobs.stopWithSavepoint(id, target.toUri().toString(), drain);
+      if (why != null) {
+        lines.info(why);
+      }
+      return new Stop(request, drain);
+    } catch (IOException e) {
+      lines.info("the job could not " + (drain ? "drain" : "stop with a savepoint") + " yet (" + e.getMessage() + "); trying again");
+      return null;
+    }
+  }
+
+  /**
+   * Where the job's checkpoints and savepoints go: {@code checkpoints} in the stream file, else a folder in the user's
+   * home named after the output ({@code ~/.trainset/checkpoints/<16 hex digits of the output's sha256>}). Never inside
+   * the output by default: a checkpoint holds the source's settings, Kafka credentials included, and an output is
+   * read by others. Made readable by its owner only where the file system has POSIX permissions.
+   */
+  static Path checkpointFolder(StreamConfig cfg, String out) throws IOException {
+    Path folder;
     if (cfg.checkpoints() != null) {
-      return cfg.checkpoints().startsWith("file://") ? Path.of(java.net.URI.create(cfg.checkpoints())) : Path.of(cfg.checkpoints()).toAbsolutePath();
+      folder = cfg.checkpoints().startsWith("file://") ? Path.of(java.net.URI.create(cfg.checkpoints())) : Path.of(cfg.checkpoints()).toAbsolutePath();
+    } else {
+      folder = Path.of(System.getProperty("user.home"), ".trainset", "checkpoints", dev.trainset.transforms.io.Sha256.hex(out).substring(0, 16));
     }
-    if (!out.contains("://") || out.startsWith("file://")) {
-      Path dir = out.startsWith("file://") ? Path.of(java.net.URI.create(out)) : Path.of(out);
-      return dir.resolve("_trainset").resolve("checkpoints").toAbsolutePath();
+    if (!Files.isDirectory(folder)) {
+      Files.createDirectories(folder);
+      try {
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: its own access rules apply
+      }
     }
-    String id = dev.trainset.transforms.io.Sha256.hex(out).substring(0, 16);
-    return Path.of(System.getProperty("user.home"), ".trainset", "checkpoints", id);
+    return folder;
   }
 
   private static long counter(PipelineResult result, String name) {

@@ -268,6 +268,11 @@ public class FlinkClusterIT {
       }
       assertTrue(Files.readString(run.stderr), Files.exists(w0.resolve("_SUCCESS")));
       String w0Manifest = StreamRuns.sha256(w0.resolve("manifest.json"));
+      // The cluster checkpoints into the stream's checkpoint folder (not its JobManager's memory).
+      Path checkpoints = StreamRuns.checkpoints(tmp.getRoot().toPath(), topic);
+      try (var walk = Files.walk(checkpoints)) {
+        assertTrue("no checkpoint in " + checkpoints, walk.anyMatch(f -> f.getFileName().toString().equals("_metadata") && f.getParent().getFileName().toString().startsWith("chk-")));
+      }
 
       long tm = Long.parseLong(Files.readString(STATE.resolve("tm.pid")).trim());
       new ProcessBuilder("kill", "-9", String.valueOf(tm)).inheritIO().start().waitFor();
@@ -279,6 +284,9 @@ public class FlinkClusterIT {
       String err = Files.readString(run.stderr);
       assertEquals(err, 0, run.process.exitValue());
       assertTrue(err, err.contains("draining (closing every window)"));
+      try (var left = Files.list(checkpoints)) {
+        assertEquals("drained: nothing left to resume from", List.of("lock"), left.map(f -> f.getFileName().toString()).toList());
+      }
       // Exactly the records produced, each once; the window completed before the kill is the same file, byte for byte.
       StreamRuns.assertExactlyTheFourThousand(out, base, w0Manifest);
     } finally {

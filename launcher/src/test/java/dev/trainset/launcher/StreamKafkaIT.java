@@ -160,6 +160,7 @@ public class StreamKafkaIT {
         "window: {size: 5m, eventTime: ts}",
         "label: {column: label}",
         "output: {path: '" + out + "'}",
+        "checkpoints: '" + TMP.getRoot().toPath().resolve("hub-checkpoints") + "'",
         ""));
     ObjectStores.Cli r = ObjectStores.trainset(Map.of("EVENTHUBS_CONNECTION_STRING", CONNECTION_STRING),
         List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s", "--verbose"));
@@ -218,6 +219,13 @@ public class StreamKafkaIT {
     assertEquals(two.all(), 0, two.code());
     assertTrue(two.stderr(), two.stderr().contains("it is " + at + " (--stop-at): draining (closing every window)"));
     assertTrue(two.stderr(), two.stderr().contains("continuing after 1 complete window (the newest " + w0.getFileName() + ")"));
+    // The result line counts this run's work: one new window, 200 rows, 300 late.
+    String result = two.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
+    JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+    assertEquals(result, 1, line.get("windows").asLong());
+    assertEquals(result, 200, line.get("counts").get("written").asLong());
+    assertEquals(result, 300, line.get("counts").get("rejected").asLong());
+    assertEquals(result, 500, line.get("counts").get("read").asLong());
 
     assertEquals("the completed window was rewritten", w0Manifest, StreamRuns.sha256(w0.resolve("manifest.json")));
     long[] c = StreamRuns.countAndDistinct(out);
@@ -283,7 +291,7 @@ public class StreamKafkaIT {
       String result = Files.readString(first.stdout).lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
       JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
       assertEquals(result, "stopped", line.get("status").asText());
-      assertTrue(result, line.get("savepoint").asText().contains("/_trainset/checkpoints/savepoints/savepoint-"));
+      assertTrue(result, line.get("savepoint").asText().contains(StreamRuns.checkpoints(TMP.getRoot().toPath(), topic) + "/savepoints/savepoint-"));
     }
     // Only the first window is complete; the second still had records waiting (a run that forgot them loses ~670).
     try (var windows = Files.list(out)) {
@@ -291,15 +299,26 @@ public class StreamKafkaIT {
           windows.filter(w -> Files.exists(w.resolve("_SUCCESS"))).map(w -> w.getFileName().toString()).toList());
     }
 
+    if (!kill) {
+      // Resumed, then stopped again at once, before the resumed job has a checkpoint of its own: its savepoint (the
+      // newest point) must survive the clean-up of the points it started from.
+      StreamRuns.Background again = new StreamRuns.Background(cfg, TMP.newFolder(topic + "-run1b").toPath(), List.of());
+      again.awaitLine(" is running", 120);
+      again.process.destroy();
+      assertTrue(again.process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+      String err = Files.readString(again.stderr);
+      assertEquals(err, 0, again.process.exitValue());
+      assertTrue(err, err.contains("resuming from savepoint") && err.contains("stopped with a savepoint at "));
+    }
     kafka.produce(topic, 2, StreamRuns.records(base, 2000, 4000));
     ObjectStores.Cli second = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
     assertEquals(second.all(), 0, second.code());
     assertTrue(second.stderr(), second.stderr().contains(kill ? "resuming from checkpoint chk-" : "resuming from savepoint savepoint-"));
     // Exactly the records produced, each once; the window completed before the stop is the same file, byte for byte.
     StreamRuns.assertExactlyTheFourThousand(out, base, w0Manifest);
-    // Drained: every offset is committed and nothing is left to resume from.
-    try (var left = Files.list(out.resolve("_trainset/checkpoints"))) {
-      assertEquals(List.of(), left.toList());
+    // Drained: every offset is committed and nothing is left to resume from (the lock file stays).
+    try (var left = Files.list(StreamRuns.checkpoints(TMP.getRoot().toPath(), topic))) {
+      assertEquals(List.of("lock"), left.map(f -> f.getFileName().toString()).toList());
     }
   }
 

@@ -21,7 +21,10 @@ final class StreamRuns {
 
   private StreamRuns() {}
 
-  /** A stream file: JSON records {id, ts, x, label} from {@code topic}, one-minute windows by ts, a hash split by id. */
+  /**
+   * A stream file: JSON records {id, ts, x, label} from {@code topic}, one-minute windows by ts, a hash split by id,
+   * checkpoints in {@link #checkpoints}.
+   */
   static Path config(String bootstrap, Path dir, String topic, Path out) throws Exception {
     Path cfg = dir.resolve(topic + ".yaml");
     Files.writeString(cfg, String.join("\n",
@@ -35,8 +38,14 @@ final class StreamRuns {
         "label: {column: label, map: {Abnormal: 1, Normal: 0}}",
         "split: {method: hash, key: id, fractions: {train: 0.8, validation: 0.1, test: 0.1}, seed: 42}",
         "output: {path: '" + out + "', formats: [parquet]}",
+        "checkpoints: '" + checkpoints(dir, topic) + "'",
         ""));
     return cfg;
+  }
+
+  /** The checkpoint folder of {@link #config}'s stream. */
+  static Path checkpoints(Path dir, String topic) {
+    return dir.resolve(topic + "-checkpoints");
   }
 
   /** Event times one to two hours ahead, on an hour boundary: windows stay open until a drain (the idle watermark follows the wall clock). */

@@ -21,6 +21,10 @@ public final class RestorePoints {
   public static final String SAVEPOINTS = "savepoints";
   /** The file that keeps where this line of jobs (a start without state and the runs resumed from it) began. */
   static final String FLOOR = "started-after";
+  /** The fingerprint of the configuration the line of jobs started with: a restored job keeps its source and state. */
+  static final String CONFIG = "configuration.sha256";
+  /** Held (locked) by the one run that uses the folder. */
+  static final String LOCK = "lock";
 
   private final Path folder;
 
@@ -83,9 +87,44 @@ public final class RestorePoints {
    * Records, for a job that starts without state, the end of the newest window earlier runs completed: the jobs that
    * resume from this one's checkpoints must treat the same windows as complete, whatever was written since.
    */
-  public void startLine(long closedBefore) throws IOException {
+  public void startLine(long closedBefore, String configSha256) throws IOException {
     Files.createDirectories(folder);
     Files.writeString(folder.resolve(FLOOR), Long.toString(closedBefore));
+    Files.writeString(folder.resolve(CONFIG), configSha256);
+  }
+
+  /** Whether the line of jobs started with this configuration (true when checkpoints of an older trainset do not say). */
+  public boolean sameConfiguration(String configSha256) {
+    try {
+      return Files.readString(folder.resolve(CONFIG)).trim().equals(configSha256);
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Takes the folder for this run: a second run on the same folder (an overlapping cron run, a second terminal) would
+   * restore the same point and delete the first one's checkpoints. Null when another process holds it.
+   */
+  public java.nio.channels.FileLock lock() throws IOException {
+    Files.createDirectories(folder);
+    java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(folder.resolve(LOCK), java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+    java.nio.channels.FileLock l;
+    try {
+      l = ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      l = null; // held in this JVM already
+    }
+    if (l == null) {
+      ch.close();
+    }
+    return l;
+  }
+
+  /** Whether job {@code job} has a completed checkpoint of its own on disk (a savepoint of the job is not one). */
+  public boolean hasCheckpoint(String job) {
+    return all().stream().anyMatch(p -> !p.savepoint() && p.path().getParent().getFileName().toString().equals(job));
   }
 
   /** What {@link #startLine} recorded, or {@code none} when nothing was (checkpoints of an older trainset). */
@@ -107,7 +146,8 @@ public final class RestorePoints {
     }
     try (Stream<Path> children = Files.list(folder)) {
       for (Path child : (Iterable<Path>) children::iterator) {
-        boolean keep = keepJob != null && (child.getFileName().toString().equals(keepJob) || child.getFileName().toString().equals(FLOOR));
+        String name = child.getFileName().toString();
+        boolean keep = name.equals(LOCK) || keepJob != null && (name.equals(keepJob) || name.equals(FLOOR) || name.equals(CONFIG));
         if (!keep) {
           delete(child);
         }
@@ -115,7 +155,10 @@ public final class RestorePoints {
     }
   }
 
-  /** Removes everything: after a drain every record is written and its offset committed; nothing is left to resume. */
+  /**
+   * Removes everything but the lock: after a drain every record is written and its offset committed, and with
+   * {@code --fresh} the old line of jobs is given up; nothing is left to resume from.
+   */
   public void clear() throws IOException {
     removeAllBut(null);
   }

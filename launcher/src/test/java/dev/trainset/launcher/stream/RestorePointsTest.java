@@ -1,7 +1,10 @@
 package dev.trainset.launcher.stream;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +45,24 @@ public class RestorePointsTest {
     // Where the line of jobs began stays with it; once job e5f6 has a checkpoint of its own, every other point goes; after
     // a drain, everything.
     assertEquals(-1L, points.lineStart(-1L));
-    points.startLine(1_767_261_600_000L);
+    assertTrue("no fingerprint yet: any configuration", points.sameConfiguration("abc"));
+    points.startLine(1_767_261_600_000L, "abc");
+    assertTrue(points.sameConfiguration("abc"));
+    assertFalse(points.sameConfiguration("abd"));
+    // A savepoint of a job is not a checkpoint of its own (Flink counts both as completed checkpoints).
+    point(root.resolve("savepoints/savepoint-e5f6-0003"), t.plusSeconds(35));
+    assertFalse(points.hasCheckpoint("e5f6"));
     point(root.resolve("e5f6/chk-1"), t.plusSeconds(40));
+    assertTrue(points.hasCheckpoint("e5f6"));
+    java.nio.channels.FileLock lock = points.lock();
+    assertNull("the folder is held", points.lock());
     points.removeAllBut("e5f6");
     assertEquals(List.of(root.resolve("e5f6/chk-1")), points.all().stream().map(RestorePoints.Point::path).toList());
     assertEquals(1_767_261_600_000L, points.lineStart(-1L));
     points.clear();
     assertNull(points.newest());
-    assertEquals(List.of(), Files.list(root).toList());
+    assertEquals(List.of(root.resolve("lock")), Files.list(root).toList());
+    lock.channel().close();
+    assertNotNull(points.lock());
   }
 }

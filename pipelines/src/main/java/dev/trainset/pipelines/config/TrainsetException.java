@@ -15,6 +15,8 @@ public class TrainsetException extends RuntimeException {
   public static final int TRAINING = 4;
   /** The output could not be written mid-run (a full disk, a storage server that failed): worth a retry. */
   public static final int OUTPUT = 5;
+  /** Interrupted (Ctrl-C, SIGTERM) before there was anything to save: the shell's code for SIGINT. */
+  public static final int INTERRUPTED = 130;
 
   private final int exitCode;
 

@@ -38,6 +38,16 @@ public record EarlierWindows(long closedBefore, List<WindowDone> complete) imple
     return new EarlierWindows(end, complete);
   }
 
+  /** The rows of the complete windows listed. */
+  public long rows() {
+    return complete.stream().mapToLong(WindowDone::totalRows).sum();
+  }
+
+  /** The rejected records of the complete windows listed. */
+  public long rejected() {
+    return complete.stream().mapToLong(WindowDone::rejected).sum();
+  }
+
   /** How many windows are complete. */
   public int count() {
     return complete.size();
