@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.launcher.storage.Storage;
 import dev.trainset.launcher.stream.FlinkJobs;
 import dev.trainset.launcher.stream.KafkaProgress;
+import dev.trainset.launcher.stream.KafkaSample;
 import dev.trainset.launcher.stream.RestorePoints;
 import dev.trainset.launcher.stream.StopSignals;
 import dev.trainset.pipelines.batch.Jobs;
@@ -13,6 +14,7 @@ import dev.trainset.pipelines.config.StreamConfig;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.pipelines.stream.EarlierWindows;
 import dev.trainset.pipelines.stream.KafkaMessages;
+import dev.trainset.pipelines.stream.SchemaSample;
 import dev.trainset.pipelines.stream.StreamGraph;
 import java.io.IOException;
 import java.io.InputStream;
@@ -191,6 +193,9 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       if (stopAt != null && stopAt.isBefore(java.time.Instant.now())) {
         throw new TrainsetException(TrainsetException.USAGE, "--stop-at " + stopAt + " has passed");
       }
+      if (cfg.schema() == null) {
+        cfg = pinnedSchema(cfg, out, kafka, lines);
+      }
       if (from != null) {
         lines.info("resuming from " + from.describe() + " of " + from.written() + " (" + restore.folder()
             + "): the records that were waiting for their window, and the positions after them; --fresh starts without it");
@@ -363,6 +368,39 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       return 0;
     }
   }
+
+  /**
+   * The stream's schema when the file declares none: the one pinned in {@code OUT/schema.json} by an earlier run, or one
+   * inferred now from the first messages ({@code schema.inferFrom}) and pinned there, so that every window and every
+   * later run types records the same way.
+   */
+  private static StreamConfig pinnedSchema(StreamConfig cfg, String out, StreamConfig.Kafka kafka, Lines lines) throws IOException {
+    String pinned = out + PINNED_SCHEMA;
+    if (!FileSystems.match(pinned, org.apache.beam.sdk.io.fs.EmptyMatchTreatment.ALLOW).metadata().isEmpty()) {
+      String json;
+      try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(pinned, false)))) {
+        json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      StreamConfig c;
+      try {
+        c = cfg.withSchema(dev.trainset.transforms.schema.SchemaJson.fromJsonString(json), pinned);
+      } catch (IllegalArgumentException e) {
+        throw TrainsetException.data(pinned + " is not a schema trainset wrote (" + e.getMessage() + "); remove it to infer one again");
+      }
+      lines.info("schema (pinned in " + pinned + "): " + c.schema());
+      return c;
+    }
+    List<dev.trainset.transforms.io.stream.Message> first = KafkaSample.first(kafka, cfg.inferFrom());
+    StreamConfig c = cfg.withSchema(SchemaSample.infer(first, cfg), "the schema inferred from the first " + first.size() + " messages");
+    try (java.nio.channels.WritableByteChannel ch = FileSystems.create(FileSystems.matchNewResource(pinned, false), "application/json")) {
+      ch.write(java.nio.ByteBuffer.wrap(dev.trainset.transforms.schema.SchemaJson.toJsonString(c.schema()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+    lines.info("schema (inferred from the first " + first.size() + " messages, pinned in " + pinned + "): " + c.schema());
+    return c;
+  }
+
+  /** Where a stream's inferred schema is kept, in its output. */
+  static final String PINNED_SCHEMA = "schema.json";
 
   /** A stop asked of the job: the request's id (for its savepoint's status), and whether it drains. */
   private record Stop(String request, boolean drain) {}

@@ -261,6 +261,57 @@ public class StreamKafkaIT {
     assertTrue(bad.stderr(), bad.stderr().contains("expected a time with its zone, such as 2026-12-08T06:00:00Z, got 'tomorrow'"));
   }
 
+  @Test
+  public void givenNoDeclaredSchema_itIsInferredFromTheFirstMessages_pinnedInTheOutput_andTheNextRunTypesByIt() throws Exception {
+    String topic = "inferred";
+    kafka.createTopic(topic, 1);
+    List<byte[]> first = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      first.add(("{\"id\": " + i + ", \"ts\": \"" + BASE.plusMillis(i * 100L) + "\", \"x\": " + i + ".5, \"label\": \"Normal\", \"meta\": {\"src\": \"s" + (i % 3) + "\"}}")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    kafka.produce(topic, 1, first);
+    Path out = TMP.newFolder(topic + "-out").toPath();
+    Path cfg = TMP.getRoot().toPath().resolve(topic + ".yaml");
+    Files.writeString(cfg, String.join("\n",
+        "source: {kafka: {bootstrapServers: '" + kafka.bootstrap + "', topics: [" + topic + "], groupId: " + topic + "}}",
+        "schema: {required: [id, ts], inferFrom: 500}",
+        "window: {size: 1m, eventTime: ts}",
+        "label: {column: label}",
+        "output: {path: '" + out + "'}",
+        "checkpoints: '" + TMP.getRoot().toPath().resolve(topic + "-checkpoints") + "'",
+        ""));
+    ObjectStores.Cli one = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
+    assertEquals(one.all(), 0, one.code());
+    assertTrue(one.stderr(), one.stderr().contains("schema (inferred from the first 300 messages, pinned in " + out + "/schema.json): "));
+    JsonNode pinned = JSON.readTree(out.resolve("schema.json").toFile());
+    Map<String, String> types = new TreeMap<>();
+    pinned.forEach(c -> types.put(c.get("name").asText(), c.get("type").asText()));
+    assertEquals(pinned.toString(), Map.of("id", "long", "ts", "timestamp", "x", "double", "label", "string", "meta.src", "string"), types);
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+      ResultSet rs = st.executeQuery("SELECT count(DISTINCT id), count(DISTINCT \"meta.src\") FROM read_parquet('" + out + "/window=*/data/parquet/*.parquet')");
+      rs.next();
+      assertEquals(300, rs.getLong(1));
+      assertEquals(3, rs.getLong(2));
+    }
+
+    // The next run types by the pinned schema: x stays a double, so a text x is a rejected record.
+    List<byte[]> second = new ArrayList<>();
+    for (int i = 300; i < 400; i++) {
+      String x = i == 350 ? "\"abc\"" : i + ".5";
+      second.add(("{\"id\": " + i + ", \"ts\": \"" + BASE.plusSeconds(60).plusMillis((i - 300) * 100L) + "\", \"x\": " + x + ", \"label\": \"Normal\"}")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    kafka.produce(topic, 1, second);
+    ObjectStores.Cli two = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
+    assertEquals(two.all(), 0, two.code());
+    assertTrue(two.stderr(), two.stderr().contains("schema (pinned in " + out + "/schema.json): "));
+    String result = two.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
+    JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+    assertEquals(result, 99, line.get("counts").get("written").asLong());
+    assertEquals(result, 1, line.get("counts").get("rejected").asLong());
+  }
+
   private void stopThenResume(String topic, boolean kill) throws Exception {
     kafka.createTopic(topic, 2);
     Instant base = StreamRuns.future();

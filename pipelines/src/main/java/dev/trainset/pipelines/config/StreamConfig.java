@@ -31,7 +31,9 @@ import java.util.Set;
  * @param csv CSV settings for {@code format: csv} (no header: the columns are the schema's, in order)
  * @param encoding the messages' text encoding
  * @param limits what one message may hold
- * @param schema the declared schema
+ * @param schema the declared schema, or null until it is inferred ({@link #withSchema}; JSON only)
+ * @param required the columns a record must have ({@code schema.required})
+ * @param inferFrom how many records an inferred schema is read from ({@code schema.inferFrom})
  * @param window the event-time windows
  * @param prepare label, column selection and missing values
  * @param split always {@code method: hash}
@@ -48,6 +50,8 @@ public record StreamConfig(
     TextEncoding encoding,
     ReadLimits limits,
     TableSchema schema,
+    java.util.Set<String> required,
+    int inferFrom,
     Window window,
     Preparation.Settings prepare,
     SplitSettings split,
@@ -144,14 +148,18 @@ public record StreamConfig(
       throw TrainsetException.config("encoding", encoding.configName() + " messages are not read yet (utf-8, latin-1 and windows-1252 are)");
     }
 
-    ConfigNode sch = root.object("schema").allowOnly("columns", "required");
+    ConfigNode sch = root.object("schema").allowOnly("columns", "required", "inferFrom");
     Map<String, String> declared = sch.stringMap("columns");
-    if (declared.isEmpty()) {
-      throw TrainsetException.config("schema.columns", "a stream needs its columns declared ({name: type, ...})");
-    }
     Set<String> required = new LinkedHashSet<>(sch.strings("required", List.of()));
+    int inferFrom = (int) sch.longValue("inferFrom", 1000, 1);
+    if (inferFrom < 1 || inferFrom > 1_000_000) {
+      throw TrainsetException.config("schema.inferFrom", "expected a number of records from 1 to 1000000, got " + inferFrom);
+    }
+    if (declared.isEmpty() && format == MessageFormat.CSV) {
+      throw TrainsetException.config("schema.columns", "a CSV message has no header: declare its columns ({name: type, ...}), in order");
+    }
     for (String r : required) {
-      if (!declared.containsKey(r)) {
+      if (!declared.isEmpty() && !declared.containsKey(r)) {
         throw TrainsetException.config("schema.required", "'" + r + "' is not in schema.columns");
       }
     }
@@ -165,7 +173,7 @@ public record StreamConfig(
       }
       columns.add(new ColumnSpec(e.getKey(), type, false, !required.contains(e.getKey()), null));
     }
-    TableSchema schema = new TableSchema(columns);
+    TableSchema schema = declared.isEmpty() ? null : new TableSchema(columns);
 
     CsvSettings csv = null;
     if (format == MessageFormat.CSV) {
@@ -181,7 +189,7 @@ public record StreamConfig(
       throw TrainsetException.config("csv", "only used with format: csv");
     }
 
-    Window window = window(root.object("window"), schema);
+    Window window = window(root.object("window"));
     Preparation.Settings prepare = RunConfig.prepare(root);
     for (Map.Entry<String, List<String>> e : prepare.oneHot().entrySet()) {
       if (e.getValue().isEmpty()) {
@@ -211,21 +219,12 @@ public record StreamConfig(
       }
       split = RunConfig.split(ConfigNode.root(tree).object("split"), prepare);
     }
-    if (split.key() != null && schema.indexOf(split.key()) < 0) {
-      throw TrainsetException.config("split.key", "'" + split.key() + "' is not in schema.columns");
-    }
     if (split.groupBy() != null || split.dedupe() || split.bins() > 0) {
       throw TrainsetException.config("split", "groupBy, dedupe and bins need all the data first; a stream has only split.key");
     }
     Output output = RunConfig.output(root.object("output"), prepare);
     if (output.mltable()) {
       throw TrainsetException.config("output.formats", "mltable is not written for streams yet (each window is Parquet)");
-    }
-    // Checked against the schema now, so a bad key fails before anything starts.
-    try {
-      Preparation.of(schema, prepare);
-    } catch (Preparation.InvalidSetting e) {
-      throw TrainsetException.config(e.key(), e.problem());
     }
     if (root.has("train")) {
       throw TrainsetException.config("train", "training from a stream (train.trigger) is not built yet");
@@ -235,12 +234,54 @@ public record StreamConfig(
       throw TrainsetException.config(
           "checkpoints", "expected a local folder (or one every TaskManager mounts), got '" + checkpoints + "': Flink here has no object-store file system");
     }
-    return new StreamConfig(
-        source, format, csv, encoding, limits, schema, window, prepare, split, output, StorageSettings.from(root.object("storage")), checkpoints,
-        tree);
+    StreamConfig cfg = new StreamConfig(
+        source, format, csv, encoding, limits, null, Set.copyOf(required), inferFrom, window, prepare, split, output,
+        StorageSettings.from(root.object("storage")), checkpoints, tree);
+    // Checked against a declared schema now, so a bad key fails before anything starts (an inferred one: once inferred).
+    return schema == null ? cfg : cfg.withSchema(schema, "schema.columns");
   }
 
-  private static Window window(ConfigNode w, TableSchema schema) {
+  /**
+   * This configuration with its schema: a declared one, or one inferred from the first records (every column nullable
+   * but {@code schema.required}); checked against the keys that name columns.
+   *
+   * @param where how the errors name the schema ({@code schema.columns}, or the inferred schema's file)
+   */
+  public StreamConfig withSchema(TableSchema inferred, String where) {
+    List<ColumnSpec> columns = new ArrayList<>();
+    for (ColumnSpec c : inferred.columns()) {
+      columns.add(new ColumnSpec(c.name(), c.type(), false, !required.contains(c.name()), null));
+    }
+    TableSchema schema = new TableSchema(columns);
+    for (String r : required) {
+      if (schema.indexOf(r) < 0) {
+        throw TrainsetException.config("schema.required", "'" + r + "' is not in " + where);
+      }
+    }
+    if (window.eventTime() != null) {
+      int i = schema.indexOf(window.eventTime());
+      if (i < 0) {
+        throw TrainsetException.config("window.eventTime", "'" + window.eventTime() + "' is not in " + where + " (name a timestamp column, or broker)");
+      }
+      if (schema.column(i).type() != ColumnType.TIMESTAMP) {
+        throw TrainsetException.config(
+            "window.eventTime", "'" + window.eventTime() + "' is " + schema.column(i).describeType() + (where.equals("schema.columns") ? "" : " in " + where)
+                + "; declare it as timestamp");
+      }
+    }
+    if (split.key() != null && schema.indexOf(split.key()) < 0) {
+      throw TrainsetException.config("split.key", "'" + split.key() + "' is not in " + where);
+    }
+    try {
+      Preparation.of(schema, prepare);
+    } catch (Preparation.InvalidSetting e) {
+      throw TrainsetException.config(e.key(), e.problem());
+    }
+    return new StreamConfig(
+        source, format, csv, encoding, limits, schema, required, inferFrom, window, prepare, split, output, storage, checkpoints, effective);
+  }
+
+  private static Window window(ConfigNode w) {
     w.allowOnly("size", "allowedLateness", "eventTime");
     if (!w.has("size")) {
       throw TrainsetException.config("window.size", "is required (e.g. 5m)");
@@ -254,15 +295,6 @@ public record StreamConfig(
     String eventTime = w.string("eventTime", "broker");
     if (eventTime.equals("broker")) {
       eventTime = null;
-    } else {
-      int i = schema.indexOf(eventTime);
-      if (i < 0) {
-        throw TrainsetException.config("window.eventTime", "'" + eventTime + "' is not in schema.columns (name a timestamp column, or broker)");
-      }
-      if (schema.column(i).type() != ColumnType.TIMESTAMP) {
-        throw TrainsetException.config(
-            "window.eventTime", "'" + eventTime + "' is " + schema.column(i).describeType() + "; declare it as timestamp");
-      }
     }
     return new Window(size, lateness, eventTime);
   }

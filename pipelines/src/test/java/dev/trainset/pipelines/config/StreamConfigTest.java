@@ -70,7 +70,11 @@ public class StreamConfigTest {
   public void givenWhatAStreamCannotDo_theErrorNamesTheKey() throws Exception {
     String kafka = "source: {kafka: {bootstrapServers: 'b:9092', topics: [a]}}\n";
     assertEquals("config key 'source': give exactly one of kafka, eventhubs or kinesis", error("source: {}\n" + BASE));
-    assertTrue(error(kafka + BASE.replace("schema: {columns: {id: long, ts: timestamp, x: double, label: string}}\n", "")).startsWith("config key 'schema.columns': a stream needs"));
+    // Without schema.columns a JSON stream infers its schema from the first records; CSV messages have no header.
+    String noColumns = BASE.replace("schema: {columns: {id: long, ts: timestamp, x: double, label: string}}\n", "");
+    assertEquals(null, parse(kafka + noColumns).schema());
+    assertTrue(error(kafka + noColumns + "format: csv\n").startsWith("config key 'schema.columns': a CSV message has no header"));
+    assertTrue(error(kafka + noColumns + "schema: {inferFrom: 0}\n").contains("schema.inferFrom"));
     assertTrue(error(kafka + BASE + "label: {column: label}\nsplit: {method: stratified}\n").contains("split.method"));
     assertTrue(error(kafka + BASE.replace("size: 5m", "size: 7m")).startsWith("config key 'window.size': expected whole seconds that divide a day"));
     assertTrue(error(kafka + BASE.replace("eventTime: ts", "eventTime: x")).contains("'x' is double; declare it as timestamp"));
