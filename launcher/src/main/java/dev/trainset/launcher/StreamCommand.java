@@ -127,6 +127,14 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
 
   /** The run, with the checkpoint folder held. */
   private int run(Lines lines, StreamConfig cfg, String out, StreamConfig.Kafka kafka, RestorePoints restore, List<String> beam) throws Exception {
+    // A drain that never finished (the process was killed while it closed the windows) leaves its savepoint folder: the
+    // windows it completed stay as written, so its line of jobs ends here, as the drain meant it to.
+    boolean drainCut = Files.isDirectory(restore.folder().resolve(DRAIN));
+    if (drainCut && !fresh) {
+      lines.info("the last run was stopped while it drained: starting without its checkpoints (the windows it completed stay as written; "
+          + "records of them read again are rejected as late)");
+      fresh = true;
+    }
     // A restored job keeps the source, windows and schema it was started with: it resumes only the same configuration.
     String configSha = dev.trainset.transforms.io.Sha256.hex(cfg.effective().toString());
     if (!fresh && restore.newest() != null && !restore.sameConfiguration(configSha)) {
@@ -318,7 +326,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         boolean due = stopAt != null && !java.time.Instant.now().isBefore(stopAt);
         if ((idle || due) && jobs.allRunning(id)) {
           // Only a running job can drain (not one restarting after a lost TaskManager); a refused request is asked again.
-          stop = requestStop(jobs, id, null, true, lines,
+          stop = requestStop(jobs, id, restore.folder().resolve(DRAIN), true, lines,
               (idle ? "no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed" : "it is " + stopAt + " (--stop-at)")
                   + ": draining (closing every window)");
           drained = stop != null;
@@ -399,6 +407,9 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     return c;
   }
 
+  /** The folder of a drain's savepoint, in the checkpoint folder. */
+  static final String DRAIN = "drain";
+
   /** Where a stream's inferred schema is kept, in its output. */
   static final String PINNED_SCHEMA = "schema.json";
 
@@ -406,13 +417,13 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
   private record Stop(String request, boolean drain) {}
 
   /**
-   * Asks the job to stop with a savepoint, in {@code folder} (a temporary one when null), draining it or not; null
-   * when the request was refused (the caller asks again later).
+   * Asks the job to stop with a savepoint in {@code folder}, draining it or not; null when the request was refused (the
+   * caller asks again later). A drain's savepoint goes to {@code <checkpoints>/drain}: never a point to resume from (its
+   * windows are all closed), and emptied with the folder once the drain is done.
    */
-  private static Stop requestStop(FlinkJobs jobs, String id, Path folder, boolean drain, Lines lines, String why) throws IOException {
-    Path target = folder != null ? folder : Files.createTempDirectory("trainset-drain-");
+  private static Stop requestStop(FlinkJobs jobs, String id, Path folder, boolean drain, Lines lines, String why) {
     try {
-      String request = jobs.stopWithSavepoint(id, target.toUri().toString(), drain);
+      String request = jobs.stopWithSavepoint(id, folder.toUri().toString(), drain);
       if (why != null) {
         lines.info(why);
       }

@@ -213,11 +213,14 @@ public class StreamKafkaIT {
       second.add(("{\"id\": " + i + ", \"ts\": \"" + base.plusMillis(60_000 + (i - 800) * 50L) + "\", \"x\": 1.5, \"label\": \"Normal\"}").getBytes(StandardCharsets.UTF_8));
     }
     kafka.produce(topic, 1, second);
+    // As if the first run had been killed in the middle of its drain: the folder of the drain's savepoint is left.
+    Files.createDirectories(StreamRuns.checkpoints(TMP.getRoot().toPath(), topic).resolve("drain/savepoint-cut"));
     // This run ends at a set time instead (--stop-at, as a cron job with a deadline): a drain all the same.
     String at = Instant.now().plusSeconds(45).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     ObjectStores.Cli two = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-at", at));
     assertEquals(two.all(), 0, two.code());
     assertTrue(two.stderr(), two.stderr().contains("it is " + at + " (--stop-at): draining (closing every window)"));
+    assertTrue(two.stderr(), two.stderr().contains("the last run was stopped while it drained: starting without its checkpoints"));
     assertTrue(two.stderr(), two.stderr().contains("continuing after 1 complete window (the newest " + w0.getFileName() + ")"));
     // The result line counts this run's work: one new window, 200 rows, 300 late.
     String result = two.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
