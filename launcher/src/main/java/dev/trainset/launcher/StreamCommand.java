@@ -255,7 +255,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
           }
           lines.info(signals.signal() + ": stopping with a savepoint (the records waiting for their window are kept for the next run)");
         }
-        job.join(stop != null ? 500 : 1);
+        job.join(stop != null ? 500 : signalled ? 1000 : 1); // a refused stop is asked again a second later
         if (!job.isAlive()) {
           break;
         }
