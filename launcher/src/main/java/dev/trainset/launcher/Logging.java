@@ -30,6 +30,9 @@ final class Logging {
     // The Kafka client prints its whole configuration at INFO and logs each failure it then throws (a refused
     // login: three lines and a trace); trainset reports the failure as its one line.
     setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", verbose ? "info" : "off");
+    // KafkaIO's reader warns, with a stack trace, when an offset commit races with its shutdown at the end of a drain
+    // (WakeupException); the next checkpoint's commit, or the next run's start, covers those offsets.
+    setDefault("org.slf4j.simpleLogger.log.org.apache.beam.sdk.io.kafka", verbose ? "info" : "error");
     // The Azure SDK logs each failure it throws at ERROR; trainset reports it as its one error line.
     setDefault("org.slf4j.simpleLogger.log.com.azure", verbose ? "info" : "off");
   }
