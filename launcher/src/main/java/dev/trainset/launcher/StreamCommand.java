@@ -1,6 +1,5 @@
 package dev.trainset.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trainset.launcher.storage.Storage;
@@ -10,6 +9,7 @@ import dev.trainset.launcher.stream.KafkaSample;
 import dev.trainset.launcher.stream.RestorePoints;
 import dev.trainset.launcher.stream.StopSignals;
 import dev.trainset.pipelines.batch.Jobs;
+import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.config.StreamConfig;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.pipelines.stream.EarlierWindows;
@@ -17,8 +17,6 @@ import dev.trainset.pipelines.stream.KafkaMessages;
 import dev.trainset.pipelines.stream.SchemaSample;
 import dev.trainset.pipelines.stream.StreamGraph;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,8 +127,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
   private int run(Lines lines, StreamConfig cfg, String out, StreamConfig.Kafka kafka, RestorePoints restore, List<String> beam) throws Exception {
     // A drain that never finished (the process was killed while it closed the windows) leaves its savepoint folder: the
     // windows it completed stay as written, so its line of jobs ends here, as the drain meant it to.
-    boolean drainCut = Files.isDirectory(restore.folder().resolve(DRAIN));
-    if (drainCut && !fresh) {
+    if (restore.drainCut() && !fresh) {
       lines.info("the last run was stopped while it drained: starting without its checkpoints (the windows it completed stay as written; "
           + "records of them read again are rejected as late)");
       fresh = true;
@@ -326,7 +323,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         boolean due = stopAt != null && !java.time.Instant.now().isBefore(stopAt);
         if ((idle || due) && jobs.allRunning(id)) {
           // Only a running job can drain (not one restarting after a lost TaskManager); a refused request is asked again.
-          stop = requestStop(jobs, id, restore.folder().resolve(DRAIN), true, lines,
+          stop = requestStop(jobs, id, restore.drain(), true, lines,
               (idle ? "no record for " + stopAfterIdle.toSeconds() + " s and every record checkpointed" : "it is " + stopAt + " (--stop-at)")
                   + ": draining (closing every window)");
           drained = stop != null;
@@ -355,10 +352,10 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         }
       }
       // This run's own windows and records: latest.json also lists the windows of earlier runs.
-      JsonNode latest = readLatest(out);
-      long windows = latest == null ? 0 : latest.path("windows").asLong() - earlier.count();
-      long rows = latest == null ? 0 : latest.path("rows").asLong() - earlier.rows();
-      long rejected = latest == null ? 0 : latest.path("rejected").asLong() - earlier.rejected();
+      EarlierWindows now = EarlierWindows.read(out);
+      long windows = now.count() - earlier.count();
+      long rows = now.rows() - earlier.rows();
+      long rejected = now.rejected() - earlier.rejected();
       long read = counter(result, "messagesRead");
       double seconds = (System.nanoTime() - began) / 1e9;
       lines.info(String.format("done in %.1f s: %,d messages read, %,d windows, %,d rows written, %,d rejected -> %s", seconds, read, windows, rows, rejected, out));
@@ -383,15 +380,12 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
    * later run types records the same way.
    */
   private static StreamConfig pinnedSchema(StreamConfig cfg, String out, StreamConfig.Kafka kafka, Lines lines) throws IOException {
-    String pinned = out + PINNED_SCHEMA;
-    if (!FileSystems.match(pinned, org.apache.beam.sdk.io.fs.EmptyMatchTreatment.ALLOW).metadata().isEmpty()) {
-      String json;
-      try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(pinned, false)))) {
-        json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      }
+    OutputDir dir = OutputDir.of(out);
+    String pinned = dir.path(PINNED_SCHEMA);
+    if (dir.exists(PINNED_SCHEMA)) {
       StreamConfig c;
       try {
-        c = cfg.withSchema(dev.trainset.transforms.schema.SchemaJson.fromJsonString(json), pinned);
+        c = cfg.withSchema(dev.trainset.transforms.schema.SchemaJson.fromJsonString(dir.read(PINNED_SCHEMA)), pinned);
       } catch (IllegalArgumentException e) {
         throw TrainsetException.data(pinned + " is not a schema trainset wrote (" + e.getMessage() + "); remove it to infer one again");
       }
@@ -400,15 +394,10 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     }
     List<dev.trainset.transforms.io.stream.Message> first = KafkaSample.first(kafka, cfg.inferFrom());
     StreamConfig c = cfg.withSchema(SchemaSample.infer(first, cfg), "the schema inferred from the first " + first.size() + " messages");
-    try (java.nio.channels.WritableByteChannel ch = FileSystems.create(FileSystems.matchNewResource(pinned, false), "application/json")) {
-      ch.write(java.nio.ByteBuffer.wrap(dev.trainset.transforms.schema.SchemaJson.toJsonString(c.schema()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    }
+    dir.write(PINNED_SCHEMA, dev.trainset.transforms.schema.SchemaJson.toJsonString(c.schema()), "application/json");
     lines.info("schema (inferred from the first " + first.size() + " messages, pinned in " + pinned + "): " + c.schema());
     return c;
   }
-
-  /** The folder of a drain's savepoint, in the checkpoint folder. */
-  static final String DRAIN = "drain";
 
   /** Where a stream's inferred schema is kept, in its output. */
   static final String PINNED_SCHEMA = "schema.json";
@@ -418,8 +407,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
 
   /**
    * Asks the job to stop with a savepoint in {@code folder}, draining it or not; null when the request was refused (the
-   * caller asks again later). A drain's savepoint goes to {@code <checkpoints>/drain}: never a point to resume from (its
-   * windows are all closed), and emptied with the folder once the drain is done.
+   * caller asks again later).
    */
   private static Stop requestStop(FlinkJobs jobs, String id, Path folder, boolean drain, Lines lines, String why) {
     try {
@@ -469,14 +457,6 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       return n;
     } catch (RuntimeException e) {
       return -1;
-    }
-  }
-
-  private static JsonNode readLatest(String out) {
-    try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(out + "latest.json", false)))) {
-      return JSON.readTree(in);
-    } catch (IOException e) {
-      return null; // no window was complete
     }
   }
 

@@ -23,6 +23,8 @@ public final class RestorePoints {
   static final String FLOOR = "started-after";
   /** The fingerprint of the configuration the line of jobs started with: a restored job keeps its source and state. */
   static final String CONFIG = "configuration.sha256";
+  /** A drain's savepoint: never a point to resume from (its windows are all closed); emptied with the folder. */
+  static final String DRAIN = "drain";
   /** Held (locked) by the one run that uses the folder. */
   static final String LOCK = "lock";
 
@@ -38,6 +40,16 @@ public final class RestorePoints {
 
   public Path savepoints() {
     return folder.resolve(SAVEPOINTS);
+  }
+
+  /** Where a drain's savepoint goes. */
+  public Path drain() {
+    return folder.resolve(DRAIN);
+  }
+
+  /** Whether a drain was under way when its process ended: its folder is emptied only once the drain is done. */
+  public boolean drainCut() {
+    return Files.isDirectory(drain());
   }
 
   /** A checkpoint or savepoint that a job can start from. */

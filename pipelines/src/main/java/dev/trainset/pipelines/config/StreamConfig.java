@@ -40,7 +40,7 @@ import java.util.Set;
  * @param output where each window's files go, and in which formats
  * @param storage how to reach S3 and Azure storage
  * @param checkpoints the local folder (or one every TaskManager shares) for the job's checkpoints and savepoints, from
- *     which the next run resumes; null for the default ({@code <output>/_trainset/checkpoints} for an output on disk)
+ *     which the next run resumes; null for the default (a folder in the user's home named after the output)
  * @param effective the merged configuration tree (mask it with {@link #masked})
  */
 public record StreamConfig(
@@ -152,16 +152,11 @@ public record StreamConfig(
     Map<String, String> declared = sch.stringMap("columns");
     Set<String> required = new LinkedHashSet<>(sch.strings("required", List.of()));
     int inferFrom = (int) sch.longValue("inferFrom", 1000, 1);
-    if (inferFrom < 1 || inferFrom > 1_000_000) {
+    if (inferFrom > 1_000_000) {
       throw TrainsetException.config("schema.inferFrom", "expected a number of records from 1 to 1000000, got " + inferFrom);
     }
     if (declared.isEmpty() && format == MessageFormat.CSV) {
       throw TrainsetException.config("schema.columns", "a CSV message has no header: declare its columns ({name: type, ...}), in order");
-    }
-    for (String r : required) {
-      if (!declared.isEmpty() && !declared.containsKey(r)) {
-        throw TrainsetException.config("schema.required", "'" + r + "' is not in schema.columns");
-      }
     }
     List<ColumnSpec> columns = new ArrayList<>();
     for (Map.Entry<String, String> e : declared.entrySet()) {
@@ -171,7 +166,7 @@ public record StreamConfig(
       } catch (IllegalArgumentException ex) {
         throw TrainsetException.config("schema.columns." + e.getKey(), ex.getMessage());
       }
-      columns.add(new ColumnSpec(e.getKey(), type, false, !required.contains(e.getKey()), null));
+      columns.add(new ColumnSpec(e.getKey(), type, false, true, null)); // withSchema: nullable unless required
     }
     TableSchema schema = declared.isEmpty() ? null : new TableSchema(columns);
 

@@ -2,18 +2,15 @@ package dev.trainset.pipelines.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trainset.pipelines.batch.OutputDir;
 import dev.trainset.pipelines.config.TrainsetException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
-import java.nio.channels.Channels;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 
 /**
  * The windows earlier runs completed in an output, from its {@code latest.json}, for a run that starts without state
@@ -60,15 +57,14 @@ public record EarlierWindows(long closedBefore, List<WindowDone> complete) imple
 
   /** Reads {@code OUT/latest.json} ({@code out} ends in {@code /}); none when the output has none yet. */
   public static EarlierWindows read(String out) {
-    String path = out + LatestWindows.LATEST;
+    OutputDir dir = OutputDir.of(out);
+    String path = dir.path(LatestWindows.LATEST);
+    if (!dir.exists(LatestWindows.LATEST)) {
+      return none();
+    }
     JsonNode latest;
     try {
-      if (FileSystems.match(path, EmptyMatchTreatment.ALLOW).metadata().isEmpty()) {
-        return none();
-      }
-      try (InputStream in = Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(path, false)))) {
-        latest = JSON.readTree(in);
-      }
+      latest = JSON.readTree(dir.read(LatestWindows.LATEST));
     } catch (IOException e) {
       throw TrainsetException.data("cannot read " + path + ": " + e.getMessage());
     }
