@@ -64,7 +64,7 @@ public final class KafkaSample {
         }
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           if (out.size() < n && r.value() != null) {
-            out.add(new Message(r.topic(), r.partition(), r.offset(), r.timestamp(), r.value()));
+            out.add(Message.kafka(r.topic(), r.partition(), r.offset(), r.timestamp(), r.value()));
             lastArrival = System.nanoTime();
           }
         }

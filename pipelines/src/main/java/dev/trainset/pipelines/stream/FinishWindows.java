@@ -140,7 +140,11 @@ final class FinishWindows extends DoFn<KV<Long, WindowPart>, KV<String, WindowDo
     reasons.forEach(byReason::put);
     m.set("rejected", rej);
     ObjectNode pos = m.putObject("positions");
-    positions.forEach((k, v) -> pos.putObject(k).put("firstOffset", v.first()).put("lastOffset", v.last()).put("records", v.records()));
+    positions.forEach((k, v) -> {
+      ObjectNode range = pos.putObject(k);
+      dev.trainset.transforms.io.stream.SourcePosition.putRange(range, v.first(), v.last());
+      range.put("records", v.records());
+    });
     try {
       m.set("schema", JSON.readTree(schemaJson));
       String base = output + folder + "/";

@@ -69,7 +69,7 @@ public final class KafkaMessages extends PTransform<PBegin, PCollection<Message>
     @ProcessElement
     public void process(@Element KafkaRecord<byte[], byte[]> r, OutputReceiver<Message> out) {
       byte[] value = r.getKV().getValue();
-      out.output(new Message(r.getTopic(), r.getPartition(), r.getOffset(), r.getTimestamp(), value == null ? new byte[0] : value));
+      out.output(Message.kafka(r.getTopic(), r.getPartition(), r.getOffset(), r.getTimestamp(), value == null ? new byte[0] : value));
     }
   }
 }

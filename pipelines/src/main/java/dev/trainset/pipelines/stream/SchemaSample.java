@@ -27,7 +27,7 @@ public final class SchemaSample {
     JsonFormat whole = JsonFormat.of(new JsonSettings(null, false), cfg.encoding()).withLimits(cfg.limits());
     SchemaAccumulator acc = new SchemaAccumulator();
     for (Message m : messages) {
-      String source = m.source() + "@" + m.offset();
+      String source = m.position().toString();
       try (SliceInput in = SliceInput.of(m.payload(), m.payload().length, source);
           RecordSource r = whole.open(FileSlice.whole(0, source), in, null)) {
         KindCounter kinds = new KindCounter();

@@ -41,7 +41,7 @@ public class MessageParsingTest {
   private static StreamRecord[] parse(StreamConfig cfg, String... payloads) {
     List<Message> ms = new ArrayList<>();
     for (int i = 0; i < payloads.length; i++) {
-      ms.add(new Message("t", 0, i, T, payloads[i].getBytes(StandardCharsets.UTF_8)));
+      ms.add(Message.kafka("t", 0, i, T, payloads[i].getBytes(StandardCharsets.UTF_8)));
     }
     long[] times = new long[payloads.length];
     Arrays.fill(times, T);
@@ -111,7 +111,7 @@ public class MessageParsingTest {
   @Test
   public void givenBytesThatAreNotUtf8_theMessageIsRejectedWithTheByteOffset_notAltered() throws Exception {
     StreamConfig cfg = config("json", "");
-    List<Message> ms = List.of(new Message("t", 0, 0, T, new byte[] {'{', '"', 'i', 'd', '"', ':', '1', ',', '"', 'n', 'o', 't', 'e', '"', ':', '"', 'J', 'o', 's', (byte) 0xE9, '"', '}'}));
+    List<Message> ms = List.of(Message.kafka("t", 0, 0, T, new byte[] {'{', '"', 'i', 'd', '"', ':', '1', ',', '"', 'n', 'o', 't', 'e', '"', ':', '"', 'J', 'o', 's', (byte) 0xE9, '"', '}'}));
     StreamRecord[] r = new MessageBatch(StreamGraph.batchSpec(cfg), "t").parse(ms, new long[] {T});
     assertEquals("not valid utf-8 at byte 19 of the message (set encoding if the messages are in another one)", r[0].reason());
     StreamConfig latin = config("json", "encoding: latin-1\n");

@@ -66,7 +66,7 @@ public class StreamGraphTest {
     for (int i = 0; i < 300; i++) {
       long t = BASE + i * 500L;
       high = Math.max(high, t);
-      out.add(at(new Message("events", 0, offset++, t, record(i, t, i * 0.25, i % 3 == 0 ? "Abnormal" : "Normal").getBytes(StandardCharsets.UTF_8)), t));
+      out.add(at(Message.kafka("events", 0, offset++, t, record(i, t, i * 0.25, i % 3 == 0 ? "Abnormal" : "Normal").getBytes(StandardCharsets.UTF_8)), t));
       if (i == 7) {
         out.add(at(out.get(out.size() - 1).getValue(), t)); // delivered twice: same offset
       }
@@ -82,7 +82,7 @@ public class StreamGraphTest {
   }
 
   private static Message msg(long offset, String text) {
-    return new Message("events", 0, offset, 0, text.getBytes(StandardCharsets.UTF_8));
+    return Message.kafka("events", 0, offset, 0, text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static TimestampedValue<Message> at(Message m, long millis) {

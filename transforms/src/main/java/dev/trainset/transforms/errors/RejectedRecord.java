@@ -64,9 +64,17 @@ public final class RejectedRecord {
 
   /** One JSON object per line: {@code {"source":…,"line":12,"reason":…,"raw":…,"stage":…}}. */
   public String toJson() {
+    return toJson(source, n -> n.put(unit, position), raw, reason, stage);
+  }
+
+  /**
+   * A rejected record's JSON line whose position is not one number (a stream's: {@code "offset": 12}, or a Kinesis
+   * {@code "sequence"} and {@code "subSequence"}), with the same fields in the same order as {@link #toJson()}.
+   */
+  public static String toJson(String source, java.util.function.Consumer<ObjectNode> position, String raw, String reason, String stage) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("source", source);
-    n.put(unit, position);
+    position.accept(n);
     n.put("reason", reason);
     n.put("raw", raw);
     n.put("stage", stage);

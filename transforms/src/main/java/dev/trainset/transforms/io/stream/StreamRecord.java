@@ -16,9 +16,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * A message after parsing: a prepared row (its split, label class and encoded values) or a rejected record (its raw
  * text, reason and stage), with the message's position and the time that picks its window.
  *
- * @param topic the message's topic
- * @param partition its partition
- * @param offset its offset
+ * @param position the message's position in its source
  * @param windowMillis the time whose window holds the record: the event time of a row; for a rejected or late
  *     record, the time the source gave it (never a window that has closed)
  * @param split the split index of a row, or -1 for a rejected record
@@ -30,16 +28,16 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * @param extraFields a row's fields that are not in the schema (left out, counted per window), or null for none
  */
 public record StreamRecord(
-    String topic, int partition, long offset, long windowMillis, int split, String label, byte[] row, String raw, String reason, String stage,
+    SourcePosition position, long windowMillis, int split, String label, byte[] row, String raw, String reason, String stage,
     List<String> extraFields) {
 
   public static StreamRecord row(Message m, long windowMillis, int split, String label, byte[] row, List<String> extraFields) {
     return new StreamRecord(
-        m.topic(), m.partition(), m.offset(), windowMillis, split, label, row, null, null, null, extraFields.isEmpty() ? null : List.copyOf(extraFields));
+        m.position(), windowMillis, split, label, row, null, null, null, extraFields.isEmpty() ? null : List.copyOf(extraFields));
   }
 
   public static StreamRecord rejected(Message m, long windowMillis, String raw, String reason, String stage) {
-    return new StreamRecord(m.topic(), m.partition(), m.offset(), windowMillis, -1, null, null, raw, reason, stage, null);
+    return new StreamRecord(m.position(), windowMillis, -1, null, null, raw, reason, stage, null);
   }
 
   public boolean isRejected() {
@@ -48,12 +46,12 @@ public record StreamRecord(
 
   /** This rejected record, held in the window at {@code windowMillis} instead (its own window was complete). */
   public StreamRecord movedTo(long windowMillis) {
-    return new StreamRecord(topic, partition, offset, windowMillis, split, label, row, raw, reason, stage, extraFields);
+    return new StreamRecord(position, windowMillis, split, label, row, raw, reason, stage, extraFields);
   }
 
   /** This record turned away as late, into the window at {@code windowMillis}: its own window had closed. */
   public StreamRecord late(long windowMillis, String why) {
-    return new StreamRecord(topic, partition, offset, windowMillis, -1, null, null, raw != null ? raw : "", why, "late", null);
+    return new StreamRecord(position, windowMillis, -1, null, null, raw != null ? raw : "", why, "late", null);
   }
 
   /** A deterministic coder. */
@@ -69,9 +67,7 @@ public record StreamRecord(
 
     @Override
     public void encode(StreamRecord r, OutputStream out) throws IOException {
-      StringUtf8Coder.of().encode(r.topic, out);
-      VarIntCoder.of().encode(r.partition, out);
-      VarLongCoder.of().encode(r.offset, out);
+      SourcePosition.Coder.of().encode(r.position, out);
       VarLongCoder.of().encode(r.windowMillis, out);
       VarIntCoder.of().encode(r.split, out);
       TEXT.encode(r.label, out);
@@ -85,9 +81,7 @@ public record StreamRecord(
     @Override
     public StreamRecord decode(InputStream in) throws IOException {
       return new StreamRecord(
-          StringUtf8Coder.of().decode(in),
-          VarIntCoder.of().decode(in),
-          VarLongCoder.of().decode(in),
+          SourcePosition.Coder.of().decode(in),
           VarLongCoder.of().decode(in),
           VarIntCoder.of().decode(in),
           TEXT.decode(in),

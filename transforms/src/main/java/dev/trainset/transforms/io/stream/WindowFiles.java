@@ -35,9 +35,8 @@ public final class WindowFiles {
   /** The output name of rejected records, as in batch runs. */
   public static final String REJECTED = "rejected";
 
-  /** Records in position order: topic, partition, offset. */
-  public static final Comparator<StreamRecord> BY_POSITION =
-      Comparator.comparing(StreamRecord::topic).thenComparingInt(StreamRecord::partition).thenComparingLong(StreamRecord::offset);
+  /** Records in position order: topic or stream, partition or shard, offset or sequence number. */
+  public static final Comparator<StreamRecord> BY_POSITION = Comparator.comparing(StreamRecord::position);
 
   private static final DateTimeFormatter FOLDER = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -87,7 +86,7 @@ public final class WindowFiles {
     List<StreamRecord> rows = new ArrayList<>(all.size());
     List<StreamRecord> rejects = new ArrayList<>();
     for (StreamRecord r : all) {
-      positions.merge(r.topic() + "/" + r.partition(), new WindowPart.Range(r.offset(), r.offset(), 1), WindowPart.Range::plus);
+      positions.merge(r.position().source(), new WindowPart.Range(r.position(), r.position(), 1), WindowPart.Range::plus);
       (r.isRejected() ? rejects : rows).add(r);
     }
     List<WrittenFile> files = new ArrayList<>();
@@ -100,8 +99,8 @@ public final class WindowFiles {
       HashingOutputStream hashed = create(path, "application/jsonlines");
       try (OutputStream out = new BufferedOutputStream(hashed, 1 << 16)) {
         for (StreamRecord r : rejects) {
-          RejectedRecord rec = new RejectedRecord(r.topic() + "/" + r.partition(), "offset", r.offset(), r.raw(), r.reason(), r.stage());
-          out.write((rec.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+          String json = RejectedRecord.toJson(r.position().source(), r.position()::putInto, r.raw(), r.reason(), r.stage());
+          out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
           stages.merge(r.stage(), 1L, Long::sum);
           reasons.merge(r.reason(), 1L, Long::sum);
         }

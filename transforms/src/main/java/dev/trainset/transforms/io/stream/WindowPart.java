@@ -15,7 +15,8 @@ import java.util.Map;
  * @param reasons rejected records by reason
  * @param classes rows by label class
  * @param files the files, with rows, bytes and sha256
- * @param positions per {@code topic/partition}: the lowest and highest offset and the number of records
+ * @param positions per {@code topic/partition} (or {@code stream/shardId}): the lowest and highest position and the number of
+ *     records
  * @param extraFields rows by each field they had that is not in the schema (left out of the row)
  */
 public record WindowPart(
@@ -29,10 +30,11 @@ public record WindowPart(
     Map<String, Range> positions,
     Map<String, Long> extraFields)
     implements Serializable {
-  /** The offsets of one partition's records in a window. */
-  public record Range(long first, long last, long records) implements Serializable {
+  /** The positions of one partition's (or shard's) records in a window. */
+  public record Range(SourcePosition first, SourcePosition last, long records) implements Serializable {
     public Range plus(Range o) {
-      return new Range(Math.min(first, o.first), Math.max(last, o.last), records + o.records);
+      return new Range(
+          first.compareTo(o.first) <= 0 ? first : o.first, last.compareTo(o.last) >= 0 ? last : o.last, records + o.records);
     }
   }
 }
