@@ -33,6 +33,10 @@ final class Logging {
     // KafkaIO's reader warns, with a stack trace, when an offset commit races with its shutdown at the end of a drain
     // (WakeupException); the next checkpoint's commit, or the next run's start, covers those offsets.
     setDefault("org.slf4j.simpleLogger.log.org.apache.beam.sdk.io.kafka", verbose ? "info" : "error");
+    // Beam says it cannot check the equals of KinesisIO's checkpoint type (a note for runner authors), and KinesisIO
+    // warns, with a stack trace, of each throttled or transient read, which it retries.
+    setDefault("org.slf4j.simpleLogger.log.org.apache.beam.sdk.coders.SerializableCoder", verbose ? "info" : "error");
+    setDefault("org.slf4j.simpleLogger.log.org.apache.beam.sdk.io.aws2.kinesis", verbose ? "info" : "error");
     // The Azure SDK logs each failure it throws at ERROR; trainset reports it as its one error line.
     setDefault("org.slf4j.simpleLogger.log.com.azure", verbose ? "info" : "off");
   }

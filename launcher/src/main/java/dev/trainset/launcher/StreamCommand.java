@@ -6,6 +6,9 @@ import dev.trainset.launcher.storage.Storage;
 import dev.trainset.launcher.stream.FlinkJobs;
 import dev.trainset.launcher.stream.KafkaProgress;
 import dev.trainset.launcher.stream.KafkaSample;
+import dev.trainset.launcher.stream.KinesisProgress;
+import dev.trainset.launcher.stream.KinesisSample;
+import dev.trainset.launcher.stream.SourceProgress;
 import dev.trainset.launcher.stream.RestorePoints;
 import dev.trainset.launcher.stream.StopSignals;
 import dev.trainset.pipelines.batch.Jobs;
@@ -14,6 +17,8 @@ import dev.trainset.pipelines.config.StreamConfig;
 import dev.trainset.pipelines.config.TrainsetException;
 import dev.trainset.pipelines.stream.EarlierWindows;
 import dev.trainset.pipelines.stream.KafkaMessages;
+import dev.trainset.pipelines.stream.KinesisMessages;
+import dev.trainset.transforms.io.stream.EventTimeField;
 import dev.trainset.pipelines.stream.SchemaSample;
 import dev.trainset.pipelines.stream.StreamGraph;
 import java.io.IOException;
@@ -38,7 +43,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code trainset stream}: reads a Kafka topic (or Event Hubs' Kafka endpoint) into event-time windows of training
+ * {@code trainset stream}: reads a Kafka topic (or Event Hubs' Kafka endpoint) or a Kinesis stream into event-time windows of training
  * data, each with its manifest and {@code _SUCCESS}, on embedded Flink unless a runner configuration says otherwise.
  * With {@code --stop-after-idle} it drains (every window closes and is written) and ends once no record has arrived
  * for that long and every record is in a completed checkpoint.
@@ -47,7 +52,7 @@ import picocli.CommandLine.Option;
     name = "stream",
     mixinStandardHelpOptions = true,
     description = {
-      "Turn a stream (Kafka, Event Hubs' Kafka endpoint) into windows of training data.",
+      "Turn a stream (Kafka, Event Hubs' Kafka endpoint, Amazon Kinesis) into windows of training data.",
       "Unrecognised --name=value flags are Beam pipeline options (e.g. --checkpointingInterval=10000)."
     })
 final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
@@ -89,7 +94,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
 
   @Option(
       names = "--fresh",
-      description = "Start from the consumer group's committed offsets, not from the last checkpoint or savepoint (whose waiting records are then not written).")
+      description = "Start from the consumer group's committed offsets (Kinesis: from startFrom), not from the last checkpoint or savepoint (whose waiting records are then not written).")
   boolean fresh;
 
   @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
@@ -107,9 +112,6 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     StreamConfig cfg = StreamConfig.from(tree);
     String out = StreamGraph.outputFolder(cfg);
     resultLine.know("output", out);
-    if (!(cfg.source() instanceof StreamConfig.Kafka kafka)) {
-      throw TrainsetException.config("source.kinesis", "Kinesis streams are not built yet (Kafka and Event Hubs are)");
-    }
     RestorePoints restore = new RestorePoints(checkpointFolder(cfg, out));
     java.nio.channels.FileLock lock = restore.lock();
     if (lock == null) {
@@ -117,14 +119,14 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
           TrainsetException.USAGE, "another trainset stream is running with the checkpoint folder " + restore.folder() + " (checkpoints)");
     }
     try {
-      return run(lines, cfg, out, kafka, restore, beam);
+      return run(lines, cfg, out, restore, beam);
     } finally {
       lock.channel().close();
     }
   }
 
   /** The run, with the checkpoint folder held. */
-  private int run(Lines lines, StreamConfig cfg, String out, StreamConfig.Kafka kafka, RestorePoints restore, List<String> beam) throws Exception {
+  private int run(Lines lines, StreamConfig cfg, String out, RestorePoints restore, List<String> beam) throws Exception {
     // A drain that never finished (the process was killed while it closed the windows) leaves its savepoint folder: the
     // windows it completed stay as written, so its line of jobs ends here, as the drain meant it to.
     if (restore.drainCut() && !fresh) {
@@ -169,7 +171,9 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     Files.createDirectories(restore.folder());
     Map<String, String> flink = new java.util.HashMap<>(Map.of(
         "rest.port", String.valueOf(restPort), "rest.bind-port", String.valueOf(restPort), "rest.address", "127.0.0.1",
-        "rest.bind-address", "127.0.0.1", "state.checkpoints.dir", restore.folder().toUri().toString()));
+        "rest.bind-address", "127.0.0.1", "state.checkpoints.dir", restore.folder().toUri().toString(),
+        // The job's counts, which the launcher's idle check for Kinesis reads, at most a second old (Flink's default: 10 s).
+        "metrics.fetcher.update-interval", "1000"));
     if (from != null) {
       // Beam gives --savepointPath to a cluster only; the embedded mini-cluster reads it from its configuration.
       flink.put("execution.savepoint.path", from.path().toUri().toString());
@@ -190,16 +194,16 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
     }
     FlinkJobs jobs = new FlinkJobs(embedded ? "http://127.0.0.1:" + restPort : master.startsWith("http") ? master : "http://" + master);
 
-    try (KafkaProgress progress = new KafkaProgress(kafka)) {
+    try (SourceProgress progress = cfg.source() instanceof StreamConfig.Kafka kafka ? new KafkaProgress(kafka)
+        : new KinesisProgress((StreamConfig.Kinesis) cfg.source(), jobs)) {
       progress.check();
-      String start = "trainset " + Trainset.version() + ": stream " + String.join(",", kafka.topics()) + " at " + kafka.bootstrapServers()
-          + " -> " + out + " in " + cfg.window().size().toSeconds() + " s windows on " + (embedded ? "embedded Flink" : "Flink at " + master);
+      String start = "trainset " + Trainset.version() + ": stream " + describe(cfg.source()) + " -> " + out + " in " + cfg.window().size().toSeconds() + " s windows on " + (embedded ? "embedded Flink" : "Flink at " + master);
       lines.info(start, start);
       if (stopAt != null && stopAt.isBefore(java.time.Instant.now())) {
         throw new TrainsetException(TrainsetException.USAGE, "--stop-at " + stopAt + " has passed");
       }
       if (cfg.schema() == null) {
-        cfg = pinnedSchema(cfg, out, kafka, lines);
+        cfg = pinnedSchema(cfg, out, lines);
       }
       if (from != null) {
         lines.info("resuming from " + from.describe() + " of " + from.written() + " (" + restore.folder()
@@ -222,7 +226,10 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         lines.info("continuing after " + earlier.count() + " complete window" + (earlier.count() == 1 ? "" : "s") + " (the newest "
             + earlier.newest() + "); records of those windows are rejected as late");
       }
-      p.apply("Kafka", KafkaMessages.from(kafka, StreamGraph.eventTimeField(cfg), cfg.window().allowedLateness()))
+      EventTimeField eventTime = StreamGraph.eventTimeField(cfg);
+      (cfg.source() instanceof StreamConfig.Kafka kafka
+              ? p.apply("Kafka", KafkaMessages.from(kafka, eventTime, cfg.window().allowedLateness()))
+              : p.apply("Kinesis", KinesisMessages.from((StreamConfig.Kinesis) cfg.source(), eventTime, cfg.window().allowedLateness())))
           .apply("Windows", StreamGraph.after(cfg, earlier));
       long began = System.nanoTime();
       AtomicReference<Object> ended = new AtomicReference<>();
@@ -296,29 +303,29 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         if (failure != null) {
           lines.info("the job failed and restarts from its last checkpoint: " + failure);
         }
-        KafkaProgress.Offsets o;
         try {
-          o = progress.poll();
+          progress.poll(id);
         } catch (Exception e) {
-          // The job goes on; only the launcher's view of the topics is missing for now (and ending the launcher here
+          // The job goes on; only the launcher's view of the source is missing for now (and ending the launcher here
           // would end the job with it).
           if (!offsetsMissing) {
-            lines.info("cannot read the topics' offsets from Kafka for now (" + e.getClass().getSimpleName() + "); the job goes on");
+            lines.info("cannot read the source's positions for now (" + e.getClass().getSimpleName() + "); the job goes on");
           }
           offsetsMissing = true;
           continue;
         }
         offsetsMissing = false;
-        if (System.nanoTime() - lastReport > 10_000_000_000L && !o.caughtUp()) {
-          lines.info(String.format("progress: %,d of %,d records checkpointed", o.committed(), o.ends()));
+        String behind = progress.behind();
+        if (System.nanoTime() - lastReport > 10_000_000_000L && behind != null) {
+          lines.info("progress: " + behind);
           lastReport = System.nanoTime();
         }
-        if (o.caughtUp() && !caughtUp && o.ends() > 0) {
+        long all = progress.caughtUp();
+        if (all >= 0 && !caughtUp) {
           double s = (System.nanoTime() - began) / 1e9;
-          lines.info(String.format("caught up: %,d records checkpointed %.1f s after the start", o.ends(), s));
-          caughtUp = true;
+          lines.info(String.format("caught up: %,d records checkpointed %.1f s after the start", all, s));
         }
-        caughtUp &= o.caughtUp();
+        caughtUp = all >= 0;
         boolean idle = stopAfterIdle != null && progress.idleAndCaughtUp(stopAfterIdle);
         boolean due = stopAt != null && !java.time.Instant.now().isBefore(stopAt);
         if ((idle || due) && jobs.allRunning(id)) {
@@ -379,7 +386,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
    * inferred now from the first messages ({@code schema.inferFrom}) and pinned there, so that every window and every
    * later run types records the same way.
    */
-  private static StreamConfig pinnedSchema(StreamConfig cfg, String out, StreamConfig.Kafka kafka, Lines lines) throws IOException {
+  private static StreamConfig pinnedSchema(StreamConfig cfg, String out, Lines lines) throws IOException {
     OutputDir dir = OutputDir.of(out);
     String pinned = dir.path(PINNED_SCHEMA);
     if (dir.exists(PINNED_SCHEMA)) {
@@ -392,11 +399,22 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       lines.info("schema (pinned in " + pinned + "): " + c.schema());
       return c;
     }
-    List<dev.trainset.transforms.io.stream.Message> first = KafkaSample.first(kafka, cfg.inferFrom());
+    List<dev.trainset.transforms.io.stream.Message> first = cfg.source() instanceof StreamConfig.Kafka kafka
+        ? KafkaSample.first(kafka, cfg.inferFrom())
+        : KinesisSample.first((StreamConfig.Kinesis) cfg.source(), cfg.inferFrom());
     StreamConfig c = cfg.withSchema(SchemaSample.infer(first, cfg), "the schema inferred from the first " + first.size() + " messages");
     dir.write(PINNED_SCHEMA, dev.trainset.transforms.schema.SchemaJson.toJsonString(c.schema()), "application/json");
     lines.info("schema (inferred from the first " + first.size() + " messages, pinned in " + pinned + "): " + c.schema());
     return c;
+  }
+
+  /** The source as the start line names it: {@code events at 127.0.0.1:9092}, {@code Kinesis stream events (us-east-1)}. */
+  private static String describe(StreamConfig.Source source) {
+    if (source instanceof StreamConfig.Kafka k) {
+      return String.join(",", k.topics()) + " at " + k.bootstrapServers();
+    }
+    StreamConfig.Kinesis k = (StreamConfig.Kinesis) source;
+    return "Kinesis stream " + k.stream() + " (" + k.region() + (k.endpoint() == null ? "" : ", " + k.endpoint()) + ")";
   }
 
   /** Where a stream's inferred schema is kept, in its output. */

@@ -46,6 +46,7 @@ final class ObjectStores {
   static final String AZURE_ACCOUNT = "devstoreaccount1";
   static final String AZURE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
   static final String AZURITE_VERSION = "3.37.0";
+  static final String KINESALITE_VERSION = "3.3.3";
 
   private ObjectStores() {}
 
@@ -153,6 +154,37 @@ final class ObjectStores {
     for (String c : containers) {
       blobs.createBlobContainerIfNotExists(c);
     }
+    return s;
+  }
+
+  /**
+   * kinesalite (npm, in memory) on a free loopback port (components.md §5: its command line binds every interface, so it
+   * is started through its module). Kinesis clients talking to it need CBOR off ({@code aws.cborEnabled=false}).
+   */
+  static Server startKinesalite(Path dir) throws Exception {
+    Path home = WORK.resolve("kinesalite");
+    if (!Files.isDirectory(home.resolve("node_modules/kinesalite"))) {
+      Files.createDirectories(home);
+      run(List.of("npm", "install", "--prefix", home.toString(), "--no-audit", "--no-fund", "--silent", "kinesalite@" + KINESALITE_VERSION), 600);
+    }
+    Path main = home.resolve("kinesalite-loopback.js");
+    Files.writeString(main, String.join("\n",
+        "const kinesalite = require('kinesalite');",
+        "const port = parseInt(process.argv[2], 10);",
+        "const server = kinesalite({createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10});",
+        "server.listen(port, '127.0.0.1', (err) => { if (err) throw err; console.log('kinesalite listening on 127.0.0.1:' + port); });",
+        "process.on('SIGTERM', () => server.close(() => process.exit(0)));",
+        ""));
+    int port = freePort();
+    Files.createDirectories(dir);
+    Path log = dir.resolve("kinesalite.log");
+    Process p = new ProcessBuilder("node", main.toString(), String.valueOf(port))
+        .directory(home.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    Server s = new Server(p, port, log);
+    awaitHttp(s, "http://127.0.0.1:" + port + "/");
     return s;
   }
 

@@ -25,6 +25,17 @@ public class StreamExamplesTest {
   }
 
   @Test
+  public void theKinesisExample_bindsWithItsRegionFromTheEnvironment() {
+    StreamConfig c = example("stream-kinesis.yaml", Map.of("AWS_REGION", "eu-west-1"));
+    StreamConfig.Kinesis k = (StreamConfig.Kinesis) c.source();
+    assertEquals("events", k.stream());
+    assertEquals("eu-west-1", k.region());
+    assertEquals(StreamConfig.StartFrom.TRIM_HORIZON, k.startFrom());
+    assertEquals(null, k.endpoint());
+    assertEquals("out/kinesis-events-checkpoints", c.checkpoints());
+  }
+
+  @Test
   public void theEventHubsExample_bindsWithTheConnectionStringFromTheEnvironment() {
     StreamConfig c = example("stream-eventhubs.yaml", Map.of("EVENTHUBS_CONNECTION_STRING", "Endpoint=sb://myns.servicebus.windows.net/;SharedAccessKeyName=k;SharedAccessKey=s"));
     assertEquals("SASL_SSL", ((StreamConfig.Kafka) c.source()).properties().get("security.protocol"));

@@ -119,6 +119,8 @@ public class StreamKafkaIT {
       assertEquals(0, rs.getLong(3));
       assertEquals(n - 1, rs.getLong(4));
     }
+    // Each id in the split a batch run on the DirectRunner gives it (the stream ran on Flink, over four windows).
+    StreamRuns.assertSplitsAsInABatchRun(out, values.subList(0, n), TMP.newFolder("batch").toPath());
     Set<String> reasons = new HashSet<>();
     Map<String, Long> offsets = new TreeMap<>();
     try (var files = Files.walk(out)) {

@@ -26,10 +26,15 @@ final class StreamRuns {
    * checkpoints in {@link #checkpoints}.
    */
   static Path config(String bootstrap, Path dir, String topic, Path out) throws Exception {
+    return configFrom("kafka: {bootstrapServers: '" + bootstrap + "', topics: [" + topic + "], groupId: " + topic + "-group, startFrom: earliest}", dir, topic, out);
+  }
+
+  /** As {@link #config}, reading {@code source} (one flow mapping: {@code kinesis: {…}}) named {@code topic}. */
+  static Path configFrom(String source, Path dir, String topic, Path out) throws Exception {
     Path cfg = dir.resolve(topic + ".yaml");
     Files.writeString(cfg, String.join("\n",
         "source:",
-        "  kafka: {bootstrapServers: '" + bootstrap + "', topics: [" + topic + "], groupId: " + topic + "-group, startFrom: earliest}",
+        "  " + source,
         "format: json",
         "schema:",
         "  columns: {id: long, ts: timestamp, x: double, label: string}",
@@ -70,11 +75,18 @@ final class StreamRuns {
     final Path stdout;
 
     Background(Path cfg, Path dir, List<String> more) throws Exception {
+      this(cfg, dir, more, java.util.Map.of());
+    }
+
+    /** With {@code env} added to the environment (credentials for the default chain). */
+    Background(Path cfg, Path dir, List<String> more, java.util.Map<String, String> env) throws Exception {
       stderr = dir.resolve("stderr.txt");
       stdout = dir.resolve("stdout.txt");
       List<String> cmd = new ArrayList<>(List.of(ObjectStores.javaBin(), "-Xmx1g", "-jar", System.getProperty("trainset.jar"), "stream", "--config", cfg.toString()));
       cmd.addAll(more);
-      process = new ProcessBuilder(cmd).directory(ObjectStores.PROJECT.toFile()).redirectError(stderr.toFile()).redirectOutput(stdout.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(ObjectStores.PROJECT.toFile()).redirectError(stderr.toFile()).redirectOutput(stdout.toFile());
+      pb.environment().putAll(env);
+      process = pb.start();
     }
 
     /** Waits until stderr has {@code text}; fails if the run ends first. */
@@ -98,6 +110,47 @@ final class StreamRuns {
       ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT id), min(id), max(id) FROM read_parquet('" + out + "/window=*/*/parquet/*.parquet')");
       rs.next();
       return new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)};
+    }
+  }
+
+  /**
+   * Checks that every id in a stream's output is in the split a batch run on the DirectRunner gives it: the same
+   * records as a JSON Lines file, the same {@code split} (hash of id, seed 42, 80/10/10), read back by DuckDB.
+   */
+  static void assertSplitsAsInABatchRun(Path streamOut, List<byte[]> records, Path dir) throws Exception {
+    Path input = dir.resolve("records.jsonl");
+    try (var w = Files.newOutputStream(input)) {
+      for (byte[] r : records) {
+        w.write(r);
+        w.write('\n');
+      }
+    }
+    Path batchOut = dir.resolve("batch-out");
+    Path cfg = dir.resolve("batch.yaml");
+    Files.writeString(cfg, String.join("\n",
+        "input: {path: '" + input + "'}",
+        "schema: {columns: {id: long, ts: timestamp, x: double, label: string}}",
+        "label: {column: label, map: {Abnormal: 1, Normal: 0}}",
+        "split: {method: hash, key: id, fractions: {train: 0.8, validation: 0.1, test: 0.1}, seed: 42}",
+        "output: {path: '" + batchOut + "', formats: [parquet]}",
+        ""));
+    ObjectStores.Cli r = ObjectStores.trainset(java.util.Map.of(),
+        List.of("run", "--config", cfg.toString(), "--runner-config", ObjectStores.PROJECT.resolve("runner-configs/direct.yaml").toString()));
+    assertEquals(r.all(), 0, r.code());
+    Class.forName("org.duckdb.DuckDBDriver");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+      String stream = "SELECT id, regexp_extract(filename, '/(train|validation|test)/parquet/', 1) AS split FROM read_parquet('"
+          + streamOut + "/window=*/*/parquet/*.parquet', filename = true)";
+      String batch = "SELECT id, regexp_extract(filename, '/(train|validation|test)/parquet/', 1) AS split FROM read_parquet('"
+          + batchOut + "/*/parquet/*.parquet', filename = true)";
+      ResultSet rs = st.executeQuery("SELECT count(*), count(b.id), count(*) FILTER (WHERE s.split = b.split), count(DISTINCT s.split) FROM (" + stream
+          + ") s LEFT JOIN (" + batch + ") b ON s.id = b.id");
+      rs.next();
+      long rows = rs.getLong(1);
+      assertTrue("no rows in " + streamOut, rows > 0);
+      assertEquals("stream rows whose id the batch run also wrote", rows, rs.getLong(2));
+      assertEquals("stream rows in the batch run's split for their id", rows, rs.getLong(3));
+      assertEquals("splits", 3, rs.getLong(4));
     }
   }
 

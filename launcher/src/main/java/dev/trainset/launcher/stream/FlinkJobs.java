@@ -80,6 +80,20 @@ public final class FlinkJobs {
     }
   }
 
+  /**
+   * The records the job's source tasks have sent on (their {@code write-records}, which Flink's REST API refreshes every
+   * {@code metrics.fetcher.update-interval}): one per message read, as the parse step is chained to the source.
+   */
+  public long sourceRecordsOut(String job) throws IOException {
+    long n = 0;
+    for (JsonNode v : call("GET", "/jobs/" + job, null).path("vertices")) {
+      if (v.path("name").asText().startsWith("Source:")) {
+        n += v.path("metrics").path("write-records").asLong();
+      }
+    }
+    return n;
+  }
+
   private long seenFailure;
 
   /** The first line of the job's newest failure since the last call, or null. */

@@ -21,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
  * idle and caught up when the end offsets have not moved for the idle time and the group has committed all of them:
  * every record is in the job's checkpointed state.
  */
-public final class KafkaProgress implements AutoCloseable {
+public final class KafkaProgress implements SourceProgress {
   private final StreamConfig.Kafka kafka;
   private final Admin admin;
   private Map<TopicPartition, Long> lastEnds = Map.of();
@@ -42,6 +42,7 @@ public final class KafkaProgress implements AutoCloseable {
   }
 
   /** Checks that the brokers answer and every topic exists; a one-line error otherwise. */
+  @Override
   public void check() {
     try {
       Map<String, TopicDescription> topics = admin.describeTopics(kafka.topics()).allTopicNames().get(60, TimeUnit.SECONDS);
@@ -63,7 +64,7 @@ public final class KafkaProgress implements AutoCloseable {
   }
 
   /** The topics' end offsets and the group's committed offsets, summed over partitions. */
-  public record Offsets(long ends, long committed) {
+  private record Offsets(long ends, long committed) {
     public boolean caughtUp() {
       return committed >= ends;
     }
@@ -72,7 +73,8 @@ public final class KafkaProgress implements AutoCloseable {
   private Offsets last = new Offsets(0, 0);
 
   /** Reads the end and committed offsets now; call it every few seconds. */
-  public Offsets poll() throws Exception {
+  @Override
+  public void poll(String job) throws Exception {
     Set<TopicPartition> partitions = new java.util.HashSet<>();
     for (TopicDescription d : admin.describeTopics(kafka.topics()).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
       d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition())));
@@ -96,13 +98,23 @@ public final class KafkaProgress implements AutoCloseable {
       committedSum += c == null ? 0 : Math.min(c.offset(), e.getValue());
     }
     last = new Offsets(endSum, committedSum);
-    return last;
+  }
+
+  @Override
+  public String behind() {
+    return last.caughtUp() ? null : String.format("%,d of %,d records checkpointed", last.committed(), last.ends());
+  }
+
+  @Override
+  public long caughtUp() {
+    return last.caughtUp() && last.ends() > 0 ? last.ends() : -1;
   }
 
   /**
    * Whether, at the last {@link #poll}, no record had arrived for {@code idle} and the job's group had committed
    * every end offset.
    */
+  @Override
   public boolean idleAndCaughtUp(java.time.Duration idle) {
     return last.caughtUp() && System.nanoTime() - unchangedSince >= idle.toNanos();
   }
