@@ -21,6 +21,10 @@ import dev.trainset.pipelines.stream.KinesisMessages;
 import dev.trainset.transforms.io.stream.EventTimeField;
 import dev.trainset.pipelines.stream.SchemaSample;
 import dev.trainset.pipelines.stream.StreamGraph;
+import dev.trainset.pipelines.stream.WrittenPositions;
+import dev.trainset.transforms.io.stream.Message;
+import java.util.Set;
+import org.apache.beam.sdk.values.PCollection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,11 +230,25 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         lines.info("continuing after " + earlier.count() + " complete window" + (earlier.count() == 1 ? "" : "s") + " (the newest "
             + earlier.newest() + "); records of those windows are rejected as late");
       }
+      // What drained runs wrote is skipped. Kinesis keeps no group positions, so a run after a drain reads the shards
+      // from the trim horizon and skips up to them, instead of starting from startFrom.
+      WrittenPositions written = WrittenPositions.read(out);
       EventTimeField eventTime = StreamGraph.eventTimeField(cfg);
-      (cfg.source() instanceof StreamConfig.Kafka kafka
-              ? p.apply("Kafka", KafkaMessages.from(kafka, eventTime, cfg.window().allowedLateness()))
-              : p.apply("Kinesis", KinesisMessages.from((StreamConfig.Kinesis) cfg.source(), eventTime, cfg.window().allowedLateness())))
-          .apply("Windows", StreamGraph.after(cfg, earlier));
+      PCollection<Message> messages;
+      if (cfg.source() instanceof StreamConfig.Kafka kafka) {
+        messages = p.apply("Kafka", KafkaMessages.from(kafka, eventTime, cfg.window().allowedLateness()));
+      } else {
+        StreamConfig.Kinesis kinesis = (StreamConfig.Kinesis) cfg.source();
+        if (!written.isEmpty()) {
+          kinesis = new StreamConfig.Kinesis(kinesis.stream(), kinesis.region(), StreamConfig.StartFrom.TRIM_HORIZON, kinesis.endpoint());
+          if (from == null) {
+            lines.info("continuing after the records drained runs wrote (" + written.last().size() + " shards, " + WrittenPositions.FILE
+                + "): reading from the trim horizon and skipping those");
+          }
+        }
+        messages = p.apply("Kinesis", KinesisMessages.from(kinesis, eventTime, cfg.window().allowedLateness()));
+      }
+      messages.apply("Windows", StreamGraph.after(cfg, earlier, written));
       long began = System.nanoTime();
       AtomicReference<Object> ended = new AtomicReference<>();
       Thread job = new Thread(() -> {
@@ -351,7 +369,15 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         }
         lines.info("stopped with a savepoint at " + savedAt + ": the next run with this configuration resumes from it");
       } else if (drained) {
-        // Drained: every window is written and every offset committed; nothing is left to resume from.
+        // Drained: every window is written (so is every record read, up to each partition's newest position) and every
+        // offset committed; nothing is left to resume from.
+        try {
+          Set<String> before = Set.copyOf(earlier.folders());
+          List<String> mine = EarlierWindows.read(out).folders().stream().filter(f -> !before.contains(f)).toList();
+          written.plus(WrittenPositions.fromManifests(out, mine)).write(out);
+        } catch (IOException | RuntimeException e) {
+          lines.info("could not write " + out + WrittenPositions.FILE + " (" + e.getMessage() + "); a Kinesis run without state reads from startFrom");
+        }
         try {
           restore.clear();
         } catch (IOException | java.io.UncheckedIOException e) {
@@ -365,7 +391,9 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       long rejected = now.rejected() - earlier.rejected();
       long read = counter(result, "messagesRead");
       double seconds = (System.nanoTime() - began) / 1e9;
-      lines.info(String.format("done in %.1f s: %,d messages read, %,d windows, %,d rows written, %,d rejected -> %s", seconds, read, windows, rows, rejected, out));
+      long skipped = counter(result, "messagesSkipped");
+      lines.info(String.format("done in %.1f s: %,d messages read, %,d windows, %,d rows written, %,d rejected -> %s", seconds, read, windows, rows, rejected, out)
+          + (skipped > 0 ? String.format(" (%,d skipped: written by earlier runs)", skipped) : ""));
       ObjectNode r = JSON.createObjectNode();
       r.put("status", signalled ? "stopped" : "succeeded");
       if (savedAt != null) {
@@ -374,7 +402,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
       r.put("output", out);
       r.put("latest", out + "latest.json");
       r.put("windows", windows);
-      r.putObject("counts").put("read", read).put("written", rows).put("rejected", rejected);
+      r.putObject("counts").put("read", read).put("written", rows).put("rejected", rejected).put("skipped", skipped);
       r.put("durationSeconds", Math.round(seconds * 10) / 10.0);
       resultLine.print(spec.commandLine().getOut(), r);
       return 0;

@@ -204,6 +204,26 @@ public class StreamKinesisIT {
     assertEquals(bad, rejectedAt);
     assertTrue(reasons.toString(), reasons.stream().anyMatch(s -> s.startsWith("invalid JSON")));
     assertTrue(reasons.toString(), reasons.stream().anyMatch(s -> s.contains("seven")));
+
+    // A second drained run (cron): Kinesis keeps no group positions, so it reads the shards again from the trim horizon
+    // and skips what the first run wrote (positions.json); only the 1,000 new records are read, none twice or late.
+    assertTrue(Files.exists(out.resolve("positions.json")));
+    List<byte[]> more = new ArrayList<>();
+    for (int i = n; i < n + 1000; i++) {
+      more.add(("{\"id\": " + i + ", \"ts\": \"" + BASE.plusSeconds(200).plusMillis((i - n) * 30L) + "\", \"x\": 1.5, \"label\": \"Normal\"}")
+          .getBytes(StandardCharsets.UTF_8));
+    }
+    put(stream, more);
+    ObjectStores.Cli again = ObjectStores.trainset(credentials(), List.of("stream", "--config", config(stream, out).toString(), "--stop-after-idle", "5s"));
+    assertEquals(again.all(), 0, again.code());
+    assertTrue(again.stderr(), again.stderr().contains("continuing after the records drained runs wrote (2 shards, positions.json)"));
+    String second = again.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
+    JsonNode counts = JSON.readTree(second.substring(ResultLine.PREFIX.length())).get("counts");
+    assertEquals(second, 1000, counts.get("read").asLong());
+    assertEquals(second, 1000, counts.get("written").asLong());
+    assertEquals(second, 0, counts.get("rejected").asLong());
+    assertEquals(second, n + 3, counts.get("skipped").asLong());
+    assertEquals(List.of(4000L, 4000L, 0L, 3999L), java.util.Arrays.stream(StreamRuns.countAndDistinct(out)).boxed().toList());
   }
 
   /**

@@ -35,10 +35,15 @@ public final class KinesisProgress implements SourceProgress {
       if (!status.equals("ACTIVE") && !status.equals("UPDATING")) {
         throw TrainsetException.data("source.kinesis.stream: the stream '" + kinesis.stream() + "' in " + where + " is " + status + ", not ACTIVE");
       }
+      // One read, as the job reads: a role without kinesis:GetRecords (or kms:Decrypt on an encrypted stream) fails here
+      // in one line, not in a job that reads nothing and then drains as if the stream were idle.
+      String shard = client.listShards(r -> r.streamName(kinesis.stream()).maxResults(1)).shards().get(0).shardId();
+      String iterator = client.getShardIterator(r -> r.streamName(kinesis.stream()).shardId(shard).shardIteratorType("LATEST")).shardIterator();
+      client.getRecords(r -> r.shardIterator(iterator).limit(1));
     } catch (ResourceNotFoundException e) {
       throw TrainsetException.data("source.kinesis.stream: there is no stream '" + kinesis.stream() + "' in " + where);
     } catch (SdkException e) {
-      throw TrainsetException.data("cannot reach Kinesis in " + where + ": " + firstLine(e.getMessage()));
+      throw TrainsetException.data("cannot read Kinesis stream '" + kinesis.stream() + "' in " + where + ": " + firstLine(e.getMessage()));
     }
   }
 

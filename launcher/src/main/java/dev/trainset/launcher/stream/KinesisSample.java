@@ -12,15 +12,18 @@ import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.kinesis.retrieval.AggregatorUtil;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
  * The first records of a Kinesis stream, for inferring a schema: from where {@code startFrom} says (the oldest record
  * kept, or those that arrive from now on), each shard in turn, reading only.
  */
 public final class KinesisSample {
+  private static final AggregatorUtil AGGREGATION = new AggregatorUtil();
+
   private KinesisSample() {}
 
   /** Up to {@code n} records; fails (exit 3) when none arrives within a minute. */
@@ -43,10 +46,13 @@ public final class KinesisSample {
         boolean any = false;
         for (Map.Entry<String, String> e : List.copyOf(iterators.entrySet())) {
           GetRecordsResponse got = client.getRecords(r -> r.shardIterator(e.getValue()).limit(Math.min(n, 10_000)));
-          for (Record r : got.records()) {
+          // KPL-aggregated records hold several records each, as the job reads them.
+          for (KinesisClientRecord r : AGGREGATION.deaggregate(got.records().stream().map(KinesisClientRecord::fromRecord).toList())) {
             if (out.size() < n) {
-              SourcePosition at = SourcePosition.kinesis(kinesis.stream(), e.getKey(), r.sequenceNumber(), 0);
-              out.add(new Message(at, r.approximateArrivalTimestamp().toEpochMilli(), r.data().asByteArray()));
+              SourcePosition at = SourcePosition.kinesis(kinesis.stream(), e.getKey(), r.sequenceNumber(), r.subSequenceNumber());
+              byte[] data = new byte[r.data().remaining()];
+              r.data().duplicate().get(data);
+              out.add(new Message(at, r.approximateArrivalTimestamp().toEpochMilli(), data));
               any = true;
             }
           }

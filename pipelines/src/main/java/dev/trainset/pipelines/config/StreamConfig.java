@@ -330,7 +330,19 @@ public record StreamConfig(
           case "latest" -> StartFrom.LATEST;
           default -> throw TrainsetException.config("source.kinesis.startFrom", "expected trim-horizon or latest, got '" + start + "'");
         };
-    return new Kinesis(k.requiredString("stream"), k.requiredString("region"), from, k.string("endpoint", null));
+    String endpoint = k.string("endpoint", null);
+    if (endpoint != null) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(endpoint);
+      } catch (java.net.URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw TrainsetException.config("source.kinesis.endpoint", "expected an http:// or https:// address such as http://127.0.0.1:4567, got '" + endpoint + "'");
+      }
+    }
+    return new Kinesis(k.requiredString("stream"), k.requiredString("region"), from, endpoint);
   }
 
   private static List<String> topics(ConfigNode k) {

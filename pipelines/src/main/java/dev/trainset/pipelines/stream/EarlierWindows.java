@@ -50,6 +50,11 @@ public record EarlierWindows(long closedBefore, List<WindowDone> complete) imple
     return complete.size();
   }
 
+  /** The complete windows' folders ({@code window=20260101T000500Z}), oldest first. */
+  public List<String> folders() {
+    return complete.stream().map(WindowDone::folder).toList();
+  }
+
   /** The newest complete window's folder, or null. */
   public String newest() {
     return complete.isEmpty() ? null : complete.get(complete.size() - 1).folder();

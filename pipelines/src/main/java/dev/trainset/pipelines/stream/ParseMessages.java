@@ -19,25 +19,35 @@ import org.joda.time.Instant;
  * <p>A record whose window an earlier run completed ({@link EarlierWindows}: before {@code closedBefore}) is late:
  * a row is rejected as such, with its raw text, and every such record is held in the first window after the complete
  * ones, so a complete window's files are never written again.
+ *
+ * <p>A record at or before the positions drained runs wrote ({@link WrittenPositions}) is skipped: it is in the output
+ * already. It is counted ({@code messagesSkipped}), not read.
  */
 final class ParseMessages extends DoFn<Message, KV<String, StreamRecord>> {
   static final String READ = "messagesRead";
   static final String REJECTED = "messagesRejected";
+  static final String SKIPPED = "messagesSkipped";
 
   private final MessageBatch.Spec spec;
   private final List<String> splits;
   private final long windowMillis;
   private final long closedBefore;
+  private final WrittenPositions written;
   private final Counter read = Metrics.counter(ParseMessages.class, READ);
   private final Counter rejected = Metrics.counter(ParseMessages.class, REJECTED);
+  private final Counter skipped = Metrics.counter(ParseMessages.class, SKIPPED);
   private transient MessageBatch batch;
 
-  /** @param closedBefore the end of the newest window an earlier run completed, or {@link EarlierWindows#NONE} */
-  ParseMessages(MessageBatch.Spec spec, List<String> splits, java.time.Duration window, long closedBefore) {
+  /**
+   * @param closedBefore the end of the newest window an earlier run completed, or {@link EarlierWindows#NONE}
+   * @param written the positions drained runs wrote, whose records are skipped
+   */
+  ParseMessages(MessageBatch.Spec spec, List<String> splits, java.time.Duration window, long closedBefore, WrittenPositions written) {
     this.spec = spec;
     this.splits = List.copyOf(splits);
     this.windowMillis = window.toMillis();
     this.closedBefore = closedBefore;
+    this.written = written;
   }
 
   @Setup
@@ -47,6 +57,10 @@ final class ParseMessages extends DoFn<Message, KV<String, StreamRecord>> {
 
   @ProcessElement
   public void process(@Element Message m, @Timestamp Instant time, OutputReceiver<KV<String, StreamRecord>> out) {
+    if (written.written(m.position())) {
+      skipped.inc();
+      return;
+    }
     // One message at a time, output at once: Beam's Flink runner forwards the watermark while a bundle is open, so
     // records held back to the end of a bundle could reach the window writers behind it (apache/beam#28649).
     StreamRecord r = batch.parse(List.of(m), new long[] {time.getMillis()})[0];

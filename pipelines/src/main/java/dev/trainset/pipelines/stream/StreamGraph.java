@@ -42,20 +42,25 @@ import org.apache.beam.sdk.values.PCollection;
 public final class StreamGraph extends PTransform<PCollection<Message>, PCollection<Void>> {
   private final StreamConfig cfg;
   private final EarlierWindows earlier;
+  private final WrittenPositions written;
 
-  private StreamGraph(StreamConfig cfg, EarlierWindows earlier) {
+  private StreamGraph(StreamConfig cfg, EarlierWindows earlier, WrittenPositions written) {
     this.cfg = cfg;
     this.earlier = earlier;
+    this.written = written;
   }
 
   /** A graph whose output has no complete windows yet, or that resumes from its own state. */
   public static StreamGraph of(StreamConfig cfg) {
-    return new StreamGraph(cfg, EarlierWindows.none());
+    return new StreamGraph(cfg, EarlierWindows.none(), WrittenPositions.none());
   }
 
-  /** A graph that starts without state over an output where {@code earlier} runs completed windows. */
-  public static StreamGraph after(StreamConfig cfg, EarlierWindows earlier) {
-    return new StreamGraph(cfg, earlier);
+  /**
+   * A graph over an output where {@code earlier} runs completed windows (records of them are late) and drained runs
+   * wrote every record up to {@code written} (those are skipped).
+   */
+  public static StreamGraph after(StreamConfig cfg, EarlierWindows earlier, WrittenPositions written) {
+    return new StreamGraph(cfg, earlier, written);
   }
 
   /** The output folder, ending in {@code /}. */
@@ -124,7 +129,7 @@ public final class StreamGraph extends PTransform<PCollection<Message>, PCollect
             spec.preparation().hasLabel(),
             new RowWriters(cfg.output().formats(), cfg.output().compression(), cfg.output().rowGroupBytes(), cfg.output().textGzip()));
     return messages
-        .apply("ParseMessages", ParDo.of(new ParseMessages(spec, spec.splitter().splits(), cfg.window().size(), earlier.closedBefore())))
+        .apply("ParseMessages", ParDo.of(new ParseMessages(spec, spec.splitter().splits(), cfg.window().size(), earlier.closedBefore(), written)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), StreamRecord.Coder.of()))
         .apply("WriteWindows", ParDo.of(new WriteWindows(files, cfg.window().size(), cfg.window().allowedLateness())))
         .setCoder(KvCoder.of(VarLongCoder.of(), SerializableCoder.of(WindowPart.class)))

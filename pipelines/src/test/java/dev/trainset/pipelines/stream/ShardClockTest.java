@@ -28,11 +28,20 @@ public class ShardClockTest {
   }
 
   @Test
-  public void aShardWorkingThroughABacklog_isNotIdle_howeverLongItPauses() {
+  public void aShardWorkingThroughABacklog_isNotIdle_whenItPauses() {
     KinesisMessages.ShardClock c = new KinesisMessages.ShardClock(T0);
     long arrived = T0 - 3_600_000; // an hour before it was read
     c.read(arrived, arrived, T0);
-    assertEquals(arrived, c.watermark(T0 + 120_000));
+    assertEquals(arrived, c.watermark(T0 + KinesisMessages.ShardClock.STALL));
+  }
+
+  @Test
+  public void aShardQuietForLong_isIdle_howeverLateItsLastRecordWasRead() {
+    KinesisMessages.ShardClock c = new KinesisMessages.ShardClock(T0);
+    long arrived = T0 - 3_600_000;
+    c.read(arrived, arrived, T0); // read an hour late (after a restart), then nothing
+    long now = T0 + KinesisMessages.ShardClock.STALL + 1;
+    assertEquals(now - KinesisMessages.ShardClock.IDLE, c.watermark(now));
   }
 
   @Test

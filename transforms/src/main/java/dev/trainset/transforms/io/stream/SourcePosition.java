@@ -90,12 +90,15 @@ public record SourcePosition(Kind kind, String stream, String partition, String 
     }
   }
 
-  /** Puts a range of one partition's positions into a manifest: {@code firstOffset} and {@code lastOffset}, or the sequences. */
+  /**
+   * Puts a range of one partition's positions into a manifest: {@code firstOffset} and {@code lastOffset}, or the
+   * sequences with the last one's sub-sequence number (so a later run can tell where the written records end).
+   */
   public static void putRange(ObjectNode n, SourcePosition first, SourcePosition last) {
     if (first.kind == Kind.KAFKA) {
       n.put("firstOffset", Long.parseLong(first.number)).put("lastOffset", Long.parseLong(last.number));
     } else {
-      n.put("firstSequence", first.number).put("lastSequence", last.number);
+      n.put("firstSequence", first.number).put("lastSequence", last.number).put("lastSubSequence", last.sub);
     }
   }
 

@@ -56,7 +56,7 @@ public class SourcePositionTest {
     assertEquals("{\"firstOffset\":3,\"lastOffset\":99}", kafka.toString());
     ObjectNode kinesis = json.createObjectNode();
     SourcePosition.putRange(kinesis, SourcePosition.kinesis("s", "shardId-0", SEQ_A, 0), SourcePosition.kinesis("s", "shardId-0", SEQ_B, 1));
-    assertEquals("{\"firstSequence\":\"" + SEQ_A + "\",\"lastSequence\":\"" + SEQ_B + "\"}", kinesis.toString());
+    assertEquals("{\"firstSequence\":\"" + SEQ_A + "\",\"lastSequence\":\"" + SEQ_B + "\",\"lastSubSequence\":1}", kinesis.toString());
   }
 
   @Test

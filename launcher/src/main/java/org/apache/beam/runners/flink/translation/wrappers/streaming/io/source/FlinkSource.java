@@ -131,10 +131,11 @@ public abstract class FlinkSource<T, OutputT>
           SplitEnumeratorContext<FlinkSourceSplit<T>> enumContext,
           Map<Integer, List<FlinkSourceSplit<T>>> checkpoint)
           throws Exception {
-    // trainset: restored, so not split again (apache/beam#31313; see FlinkSourceSplitEnumerator).
+    // trainset: restored, so not split again once it was split (apache/beam#31313; see FlinkSourceSplitEnumerator).
     FlinkSourceSplitEnumerator<T> enumerator =
         new FlinkSourceSplitEnumerator<>(
-            enumContext, beamSource, serializablePipelineOptions.get(), numSplits, true);
+            enumContext, beamSource, serializablePipelineOptions.get(), numSplits,
+            checkpoint.containsKey(FlinkSourceSplitEnumerator.SPLIT_MARKER));
     checkpoint.forEach(
         (subtaskId, splitsForSubtask) -> enumerator.addSplitsBack(splitsForSubtask, subtaskId));
     return enumerator;

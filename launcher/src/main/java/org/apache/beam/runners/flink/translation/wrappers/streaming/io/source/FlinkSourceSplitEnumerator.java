@@ -64,6 +64,12 @@ public class FlinkSourceSplitEnumerator<T>
   private final Map<Integer, List<FlinkSourceSplit<T>>> pendingSplits;
   private boolean splitsInitialized;
 
+  /**
+   * trainset: the key under which {@link #snapshotState} says the source was split (its value is empty), so that an
+   * enumerator restored from a checkpoint taken before the first split finished splits the source after all.
+   */
+  static final int SPLIT_MARKER = -1;
+
   public FlinkSourceSplitEnumerator(
       SplitEnumeratorContext<FlinkSourceSplit<T>> context,
       Source<T> beamSource,
@@ -122,6 +128,13 @@ public class FlinkSourceSplitEnumerator<T>
             pendingSplits.putAll(sourceSplits);
             splitsInitialized = true;
             sendPendingSplitsToSourceReaders();
+            // trainset: a reader that registered before the split and got no split would otherwise wait for one forever.
+            for (int subtask : context.registeredReaders().keySet()) {
+              if (!sourceSplits.containsKey(subtask)) {
+                LOG.info("There is no split for subtask {}. Signaling no more splits.", subtask);
+                context.signalNoMoreSplits(subtask);
+              }
+            }
           }
         });
   }
@@ -133,6 +146,9 @@ public class FlinkSourceSplitEnumerator<T>
 
   @Override
   public void addSplitsBack(List<FlinkSourceSplit<T>> splits, int subtaskId) {
+    if (subtaskId == SPLIT_MARKER) {
+      return;
+    }
     LOG.info("Adding splits {} back from subtask {}", splits, subtaskId);
     List<FlinkSourceSplit<T>> splitsForSubtask =
         pendingSplits.computeIfAbsent(subtaskId, ignored -> new ArrayList<>());
@@ -155,7 +171,12 @@ public class FlinkSourceSplitEnumerator<T>
   @Override
   public Map<Integer, List<FlinkSourceSplit<T>>> snapshotState(long checkpointId) throws Exception {
     LOG.info("Taking snapshot for checkpoint {}", checkpointId);
-    return pendingSplits;
+    if (!splitsInitialized) {
+      return new HashMap<>(pendingSplits);
+    }
+    Map<Integer, List<FlinkSourceSplit<T>>> state = new HashMap<>(pendingSplits);
+    state.put(SPLIT_MARKER, new ArrayList<>());
+    return state;
   }
 
   @Override
