@@ -98,6 +98,9 @@ public record WrittenPositions(Map<String, SourcePosition> last) implements Seri
     String partition = source.substring(slash + 1);
     String offset = prefix.isEmpty() ? "offset" : prefix + "Offset";
     if (n.has(offset)) {
+      if (!n.get(offset).isIntegralNumber()) {
+        throw new IllegalArgumentException(source + "'s " + offset + " is not a number");
+      }
       return SourcePosition.kafka(stream, Integer.parseInt(partition), n.get(offset).asLong());
     }
     String sequence = prefix.isEmpty() ? "sequence" : prefix + "Sequence";
