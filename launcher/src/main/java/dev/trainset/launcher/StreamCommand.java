@@ -358,6 +358,8 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         throw e;
       }
       PipelineResult result = (PipelineResult) ended.get();
+      // This run's own windows and records: latest.json also lists the windows of earlier runs.
+      EarlierWindows now = EarlierWindows.read(out);
       if (signalled) {
         if (savedAt == null) {
           // The job ended before its savepoint's location was read: the newest savepoint in the folder is it.
@@ -373,7 +375,7 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
         // offset committed; nothing is left to resume from.
         try {
           Set<String> before = Set.copyOf(earlier.folders());
-          List<String> mine = EarlierWindows.read(out).folders().stream().filter(f -> !before.contains(f)).toList();
+          List<String> mine = now.folders().stream().filter(f -> !before.contains(f)).toList();
           written.plus(WrittenPositions.fromManifests(out, mine)).write(out);
         } catch (IOException | RuntimeException e) {
           lines.info("could not write " + out + WrittenPositions.FILE + " (" + e.getMessage() + "); a Kinesis run without state reads from startFrom");
@@ -384,8 +386,6 @@ final class StreamCommand implements Callable<Integer>, ResultLine.Owner {
           lines.info("could not empty the checkpoint folder " + restore.folder() + " (" + e.getMessage() + "); run the next one with --fresh");
         }
       }
-      // This run's own windows and records: latest.json also lists the windows of earlier runs.
-      EarlierWindows now = EarlierWindows.read(out);
       long windows = now.count() - earlier.count();
       long rows = now.rows() - earlier.rows();
       long rejected = now.rejected() - earlier.rejected();

@@ -86,8 +86,8 @@ public class StreamKafkaIT {
     }
     assertTrue(r.stderr(), r.stderr().contains("draining (closing every window)"));
     assertTrue(r.stderr(), !r.stderr().contains("restarts from its last checkpoint"));
-    String result = r.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
-    JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+    JsonNode line = StreamRuns.resultLine(r.stdout());
+    String result = line.toString();
     assertEquals(r.all(), "succeeded", line.get("status").asText());
     assertEquals(r.all(), n + 3, line.get("counts").get("read").asLong());
     assertEquals(n, line.get("counts").get("written").asLong());
@@ -225,8 +225,8 @@ public class StreamKafkaIT {
     assertTrue(two.stderr(), two.stderr().contains("the last run was stopped while it drained: starting without its checkpoints"));
     assertTrue(two.stderr(), two.stderr().contains("continuing after 1 complete window (the newest " + w0.getFileName() + ")"));
     // The result line counts this run's work: one new window, 200 rows, 300 late.
-    String result = two.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
-    JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+    JsonNode line = StreamRuns.resultLine(two.stdout());
+    String result = line.toString();
     assertEquals(result, 1, line.get("windows").asLong());
     assertEquals(result, 200, line.get("counts").get("written").asLong());
     assertEquals(result, 300, line.get("counts").get("rejected").asLong());
@@ -311,8 +311,8 @@ public class StreamKafkaIT {
     ObjectStores.Cli two = ObjectStores.trainset(Map.of(), List.of("stream", "--config", cfg.toString(), "--stop-after-idle", "5s"));
     assertEquals(two.all(), 0, two.code());
     assertTrue(two.stderr(), two.stderr().contains("schema (pinned in " + out + "/schema.json): "));
-    String result = two.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
-    JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+    JsonNode line = StreamRuns.resultLine(two.stdout());
+    String result = line.toString();
     assertEquals(result, 99, line.get("counts").get("written").asLong());
     assertEquals(result, 1, line.get("counts").get("rejected").asLong());
   }
@@ -344,8 +344,8 @@ public class StreamKafkaIT {
       assertEquals(err, 0, first.process.exitValue());
       assertTrue(err, err.contains("SIGTERM: stopping with a savepoint"));
       assertTrue(err, err.contains("stopped with a savepoint at "));
-      String result = Files.readString(first.stdout).lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
-      JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+      JsonNode line = StreamRuns.resultLine(Files.readString(first.stdout));
+      String result = line.toString();
       assertEquals(result, "stopped", line.get("status").asText());
       assertTrue(result, line.get("savepoint").asText().contains(StreamRuns.checkpoints(TMP.getRoot().toPath(), topic) + "/savepoints/savepoint-"));
     }

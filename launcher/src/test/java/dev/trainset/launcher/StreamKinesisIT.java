@@ -145,8 +145,8 @@ public class StreamKinesisIT {
     }
     assertTrue(r.stderr(), r.stderr().contains("Kinesis stream events (us-east-1, " + endpoint() + ")"));
     assertTrue(r.stderr(), r.stderr().contains("draining (closing every window)"));
-    String result = r.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
-    JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+    JsonNode line = StreamRuns.resultLine(r.stdout());
+    String result = line.toString();
     assertEquals(r.all(), "succeeded", line.get("status").asText());
     assertEquals(r.all(), n + 3, line.get("counts").get("read").asLong());
     assertEquals(n, line.get("counts").get("written").asLong());
@@ -217,8 +217,8 @@ public class StreamKinesisIT {
     ObjectStores.Cli again = ObjectStores.trainset(credentials(), List.of("stream", "--config", config(stream, out).toString(), "--stop-after-idle", "5s"));
     assertEquals(again.all(), 0, again.code());
     assertTrue(again.stderr(), again.stderr().contains("continuing after the records drained runs wrote (2 shards, positions.json)"));
-    String second = again.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
-    JsonNode counts = JSON.readTree(second.substring(ResultLine.PREFIX.length())).get("counts");
+    JsonNode counts = StreamRuns.resultLine(again.stdout()).get("counts");
+    String second = counts.toString();
     assertEquals(second, 1000, counts.get("read").asLong());
     assertEquals(second, 1000, counts.get("written").asLong());
     assertEquals(second, 0, counts.get("rejected").asLong());
@@ -266,8 +266,8 @@ public class StreamKinesisIT {
     StreamRuns.assertExactlyTheFourThousand(out, base, w0Manifest);
     // Each shard read once, from its restored position: Beam 2.62's Flink runner also read every shard again from its
     // start after a restore (apache/beam#31313), which made the first window's records late rejects and read them twice.
-    String result = second.stdout().lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow();
-    JsonNode line = JSON.readTree(result.substring(ResultLine.PREFIX.length()));
+    JsonNode line = StreamRuns.resultLine(second.stdout());
+    String result = line.toString();
     assertEquals(result, 0, line.get("counts").get("rejected").asLong());
     assertEquals(result, 2000, line.get("counts").get("read").asLong());
     // Across two runs and three windows, each id in the split a batch run on the DirectRunner gives it.

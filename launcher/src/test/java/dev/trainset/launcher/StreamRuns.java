@@ -154,6 +154,12 @@ final class StreamRuns {
     }
   }
 
+  /** The {@code TRAINSET_RESULT} line a run printed on {@code stdout}, as JSON. */
+  static com.fasterxml.jackson.databind.JsonNode resultLine(String stdout) throws Exception {
+    String line = stdout.lines().filter(l -> l.startsWith(ResultLine.PREFIX)).findFirst().orElseThrow(() -> new AssertionError("no result line:\n" + stdout));
+    return JSON.readTree(line.substring(ResultLine.PREFIX.length()));
+  }
+
   static String sha256(Path f) throws Exception {
     return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
   }
